@@ -1,0 +1,23 @@
+package io.whmcsbridge.abuse;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/**
+ * Abuse Manager Pro's API as the vendor documents it (seed 000): one endpoint, a form POST with {@code action},
+ * authenticated by the {@code API_ID} header (the identifier of a WHMCS API credential; the secret is not used).
+ */
+@RegisterRestClient(configKey = "abuse-manager-pro")
+@Path("/modules/addons/abusemanagerpro/includes/api.php")
+interface AbuseManagerApi {
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    Response call(@HeaderParam("API_ID") String apiId, MultivaluedMap<String, String> form);
+}

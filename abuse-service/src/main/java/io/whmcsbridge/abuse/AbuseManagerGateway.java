@@ -1,0 +1,75 @@
+package io.whmcsbridge.abuse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.whmcsbridge.model.Json;
+import io.whmcsbridge.runtime.api.ApiGateway;
+import io.whmcsbridge.runtime.api.ApiInstance;
+import io.whmcsbridge.runtime.api.ApiOutcome;
+import io.whmcsbridge.runtime.api.ApiReply;
+import io.whmcsbridge.runtime.api.PhpForm;
+import io.whmcsbridge.runtime.api.RestClients;
+import io.whmcsbridge.runtime.catalogue.ActionSpec;
+import io.whmcsbridge.model.ErrorInfo;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.MultivaluedMap;
+
+import java.io.IOException;
+import java.util.Set;
+
+/** Sends abuse commands to Abuse Manager Pro and reads its answers. Credential key: {@code api-id}. */
+@ApplicationScoped
+public class AbuseManagerGateway implements ApiGateway {
+    /** The error code of a refused {@code API_ID}. */
+    static final String UNAUTHORIZED = "AMP001";
+
+    @Inject
+    RestClients clients;
+
+    @Override
+    public ApiOutcome call(ApiInstance instance, ActionSpec action, ObjectNode params) {
+        MultivaluedMap<String, String> form = PhpForm.encode(params);
+        form.putSingle("action", action.action());
+        AbuseManagerApi api = clients.client(instance, AbuseManagerApi.class);
+        return read(ApiReply.of(api.call(instance.credential("api-id"), form)));
+    }
+
+    /**
+     * Success is {@code {"status":"success","report_id":N}}; an error is
+     * {@code {"status":"error","error_code":"AMPnnn","error_description":"..."}} with any AMP code (the seed's table
+     * says AMP003 for missing parameters, its example AMP009). The seed prints the body wrapped in quotes, so a
+     * JSON string that itself holds the object is unwrapped.
+     */
+    static ApiOutcome read(ApiReply reply) {
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(reply.body());
+            if (body != null && body.isTextual() && body.asText().trim().startsWith("{")) {
+                body = Json.MAPPER.readTree(body.asText());
+            }
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject() || !body.has("status")) {
+            return reply.is2xx() ? new ApiOutcome.Malformed("the answer is not Abuse Manager Pro's JSON", reply.body())
+                    : new ApiOutcome.HttpFailure(reply.status(), reply.body());
+        }
+        String status = body.path("status").asText();
+        if ("success".equals(status)) {
+            return new ApiOutcome.Success(body);
+        }
+        String code = body.path("error_code").asText("");
+        String message = body.path("error_description").asText("the API reported an error");
+        ErrorInfo error = new ErrorInfo(code.isEmpty() ? "HTTP_" + reply.status() : code, message, false, reply.body());
+        if (UNAUTHORIZED.equals(code)) {
+            return new ApiOutcome.AuthFailure(error);
+        }
+        return new ApiOutcome.ApiError(error);
+    }
+
+    @Override
+    public Set<String> secretNames() {
+        return Set.of("API_ID");
+    }
+}

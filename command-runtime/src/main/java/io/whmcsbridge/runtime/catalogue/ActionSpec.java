@@ -1,0 +1,73 @@
+package io.whmcsbridge.runtime.catalogue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One command a service accepts: the API action (spelled as the API documents it), whether it may be sent again
+ * safely, and its parameters. {@code rules} check what single parameters cannot (e.g. two fields that must match).
+ *
+ * @param idempotent sending it twice has the effect of sending it once: retried after transient failures and
+ *                   after a crash mid-call; a non-idempotent action that may have left becomes UNKNOWN
+ * @param openParams parameters not listed are passed through (for APIs whose parameter list is open-ended)
+ */
+public record ActionSpec(String type, String action, boolean idempotent, String description, List<Param> params,
+        List<Function<ObjectNode, Optional<Violation>>> rules, boolean openParams) {
+
+    public static Builder builder(String type, String action) {
+        return new Builder(type, action);
+    }
+
+    public Optional<Param> param(String name) {
+        return params.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    public static final class Builder {
+        private final String type;
+        private final String action;
+        private boolean idempotent;
+        private String description = "";
+        private final List<Param> params = new ArrayList<>();
+        private final List<Function<ObjectNode, Optional<Violation>>> rules = new ArrayList<>();
+        private boolean openParams;
+
+        private Builder(String type, String action) {
+            this.type = type;
+            this.action = action;
+        }
+
+        public Builder idempotent(boolean value) {
+            this.idempotent = value;
+            return this;
+        }
+
+        public Builder describe(String text) {
+            this.description = text;
+            return this;
+        }
+
+        public Builder params(Param... more) {
+            params.addAll(List.of(more));
+            return this;
+        }
+
+        public Builder rule(Function<ObjectNode, Optional<Violation>> rule) {
+            rules.add(rule);
+            return this;
+        }
+
+        public Builder openParams() {
+            this.openParams = true;
+            return this;
+        }
+
+        public ActionSpec build() {
+            return new ActionSpec(type, action, idempotent, description, List.copyOf(params), List.copyOf(rules),
+                    openParams);
+        }
+    }
+}

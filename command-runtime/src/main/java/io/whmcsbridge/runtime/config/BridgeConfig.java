@@ -1,0 +1,93 @@
+package io.whmcsbridge.runtime.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Configuration of one service ({@code whmcs.*}). API endpoints are named instances; a command picks one with
+ * {@code data.instance}, {@code default} when absent. In production every key comes from the environment, e.g.
+ * {@code WHMCS_INSTANCES_DEFAULT_BASE_URL}, {@code WHMCS_INSTANCES_DEFAULT_CREDENTIALS_API_ID}.
+ */
+@ConfigMapping(prefix = "whmcs")
+public interface BridgeConfig {
+
+    /** The API family: {@code abuse}, {@code projects}, {@code billing} or {@code reseller}. */
+    String family();
+
+    /** Named API endpoints. */
+    Map<String, Instance> instances();
+
+    Processing processing();
+
+    Outbox outbox();
+
+    interface Instance {
+        /** Base URL of the WHMCS installation (the API paths are appended). */
+        URI baseUrl();
+
+        /** Credentials by the service's own keys (e.g. {@code api-id}); secrets, never logged. */
+        Map<String, String> credentials();
+
+        /** Other per-instance settings a service defines (e.g. {@code options.response-format=xml}). */
+        Map<String, String> options();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        @WithDefault("30s")
+        Duration readTimeout();
+
+        /** Calls in flight at once against this instance. */
+        @WithDefault("16")
+        int maxInFlight();
+
+        /** Calls per second against this instance; 0 means unlimited. */
+        @WithDefault("0")
+        double rateLimit();
+    }
+
+    interface Processing {
+        /** Commands admitted (queued or in flight) per service process before the consumer waits. */
+        @WithDefault("1024")
+        int maxPending();
+
+        /** Attempts of one call, including the first, for failures that may be retried. */
+        @WithDefault("4")
+        int maxAttempts();
+
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        @WithDefault("10s")
+        Duration maxBackoff();
+
+        /** Worker threads for API calls and database work; bounds the calls in flight of all instances. */
+        @WithDefault("64")
+        int workerThreads();
+
+        /** Delay before a command whose database work failed (database down) is tried again. */
+        @WithDefault("2s")
+        Duration storeRetryDelay();
+
+        /** Source attribute of the result events; defaults to {@code whmcs-event-bridge/<family>-service}. */
+        Optional<String> eventSource();
+    }
+
+    interface Outbox {
+        /** Fallback poll of the outbox, for rows whose commit-time wake-up was missed. */
+        @WithDefault("5s")
+        Duration pollInterval();
+
+        @WithDefault("500")
+        int batchSize();
+
+        /** Published rows older than this are deleted. */
+        @WithDefault("7d")
+        Duration retention();
+    }
+}

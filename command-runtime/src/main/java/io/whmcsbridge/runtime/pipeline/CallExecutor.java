@@ -1,0 +1,161 @@
+package io.whmcsbridge.runtime.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.whmcsbridge.model.ErrorCodes;
+import io.whmcsbridge.model.ErrorInfo;
+import io.whmcsbridge.runtime.api.ApiGateway;
+import io.whmcsbridge.runtime.api.ApiInstance;
+import io.whmcsbridge.runtime.api.ApiInstances;
+import io.whmcsbridge.runtime.api.ApiOutcome;
+import io.whmcsbridge.runtime.catalogue.ActionSpec;
+import io.whmcsbridge.runtime.config.BridgeConfig;
+import io.whmcsbridge.runtime.ops.BridgeMetrics;
+import io.whmcsbridge.runtime.redaction.Redactor;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Calls the API for one command and decides what the answer means: retries with exponential backoff and jitter
+ * where a retry is safe (the request surely never left, or the action is idempotent and the failure transient),
+ * UNKNOWN where a non-idempotent call may have taken effect, the circuit opened on an authentication failure.
+ */
+@ApplicationScoped
+public class CallExecutor {
+    private static final Logger LOG = Logger.getLogger(CallExecutor.class);
+
+    @Inject
+    ApiGateway gateway;
+    @Inject
+    ApiInstances instances;
+    @Inject
+    BridgeConfig config;
+    @Inject
+    Redactor redactor;
+    @Inject
+    BridgeMetrics metrics;
+
+    /** What a failed attempt means for the next step. */
+    private record Verdict(boolean retry, Outcome terminal) {
+    }
+
+    public Outcome execute(ApiInstance instance, ActionSpec action, ObjectNode params) throws InterruptedException {
+        InstanceGuard guard = instances.guard(instance.name());
+        int maxAttempts = Math.max(1, config.processing().maxAttempts());
+        Outcome last = null;
+        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            InstanceGuard.Permit permit;
+            try {
+                permit = guard.acquire();
+            } catch (InstanceGuard.CircuitOpenException e) {
+                // Nothing was sent for this attempt; the emitter may send the command again after the reset.
+                return Outcome.failed(new ErrorInfo(ErrorCodes.CIRCUIT_OPEN, e.getMessage(), true, null), attempt - 1);
+            }
+            long start = System.nanoTime();
+            Verdict verdict;
+            String label = "Interrupted";
+            try {
+                ApiOutcome outcome = gateway.call(instance, action, params);
+                label = outcome.getClass().getSimpleName();
+                boolean auth = outcome instanceof ApiOutcome.AuthFailure;
+                permit.release(true, auth, auth ? ((ApiOutcome.AuthFailure) outcome).error().code() : null);
+                verdict = judge(action, outcome, attempt);
+            } catch (InterruptedException e) {
+                permit.release(false, false, null);
+                throw e;
+            } catch (Exception e) {
+                permit.release(false, false, null);
+                TransportFailure failure = TransportFailure.classify(e);
+                label = failure.name();
+                verdict = judge(action, failure, e, attempt);
+            } finally {
+                metrics.apiCall(action.action(), instance.name(), label, Duration.ofNanos(System.nanoTime() - start));
+            }
+            if (!verdict.retry()) {
+                return verdict.terminal();
+            }
+            last = verdict.terminal();
+            if (attempt < maxAttempts) {
+                long sleep = backoffMillis(attempt);
+                LOG.debugf("attempt %d of %s failed (%s); retrying in %d ms", attempt, action.action(), label, sleep);
+                Thread.sleep(sleep);
+            }
+        }
+        return last;
+    }
+
+    private Verdict judge(ActionSpec action, ApiOutcome outcome, int attempt) {
+        if (outcome instanceof ApiOutcome.Success s) {
+            return new Verdict(false, Outcome.succeeded(redactor.redact(s.response()), attempt));
+        }
+        if (outcome instanceof ApiOutcome.AuthFailure a) {
+            ErrorInfo e = a.error();
+            return new Verdict(false, Outcome.failed(new ErrorInfo(e.code(), redactor.redactText(e.message())
+                    + " (authentication failed: calls to this instance are stopped until the circuit is reset)",
+                    false, redactor.redactText(e.upstream())), attempt));
+        }
+        if (outcome instanceof ApiOutcome.ApiError a) {
+            ErrorInfo e = new ErrorInfo(a.error().code(), redactor.redactText(a.error().message()),
+                    a.error().retryable(), redactor.redactText(a.error().upstream()));
+            return new Verdict(e.retryable(), Outcome.failed(e, attempt));
+        }
+        if (outcome instanceof ApiOutcome.HttpFailure h) {
+            int status = h.status();
+            String body = redactor.redactText(h.body());
+            boolean transientStatus = status >= 500 || status == 429;
+            // 503 and 429 say the server did not take the request on; other 5xx may come after the work was done.
+            boolean refused = status == 503 || status == 429;
+            ErrorInfo e = new ErrorInfo(ErrorCodes.http(status), "the API answered HTTP " + status, transientStatus, body);
+            if (transientStatus && action.idempotent()) {
+                return new Verdict(true, Outcome.failed(e, attempt));
+            }
+            if (transientStatus && !refused) {
+                return new Verdict(false, Outcome.unknown(new ErrorInfo(e.code(), e.message()
+                        + " after the request was sent; it may or may not have taken effect", false, body), attempt));
+            }
+            return new Verdict(false, Outcome.failed(e, attempt));
+        }
+        ApiOutcome.Malformed m = (ApiOutcome.Malformed) outcome;
+        String body = redactor.redactText(m.body());
+        if (action.idempotent()) {
+            return new Verdict(true, Outcome.failed(new ErrorInfo(ErrorCodes.MALFORMED_RESPONSE, m.reason(), true, body), attempt));
+        }
+        return new Verdict(false, Outcome.unknown(new ErrorInfo(ErrorCodes.MALFORMED_RESPONSE, m.reason()
+                + "; the API had the request and may have acted", false, body), attempt));
+    }
+
+    private Verdict judge(ActionSpec action, TransportFailure failure, Exception error, int attempt) {
+        String detail = rootMessage(error);
+        return switch (failure) {
+            case NOT_SENT -> new Verdict(true, Outcome.failed(new ErrorInfo(ErrorCodes.CONNECTION,
+                    "could not connect to the API: " + detail, true, null), attempt));
+            case TIMEOUT -> action.idempotent()
+                    ? new Verdict(true, Outcome.failed(new ErrorInfo(ErrorCodes.TIMEOUT, "no answer in time: " + detail, true, null), attempt))
+                    : new Verdict(false, Outcome.unknown(new ErrorInfo(ErrorCodes.TIMEOUT, "no answer in time after the request was sent; "
+                            + "it may or may not have taken effect", false, null), attempt));
+            case CONNECTION_LOST -> action.idempotent()
+                    ? new Verdict(true, Outcome.failed(new ErrorInfo(ErrorCodes.CONNECTION, "connection lost: " + detail, true, null), attempt))
+                    : new Verdict(false, Outcome.unknown(new ErrorInfo(ErrorCodes.CONNECTION, "the connection broke after the request was sent; "
+                            + "it may or may not have taken effect", false, null), attempt));
+        };
+    }
+
+    long backoffMillis(int attempt) {
+        long base = config.processing().initialBackoff().toMillis() << Math.min(attempt - 1, 20);
+        long capped = Math.min(base, config.processing().maxBackoff().toMillis());
+        // "equal jitter": half fixed, half random, so retries of many commands spread out
+        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    }
+
+    private String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+        return redactor.redactText(m);
+    }
+}

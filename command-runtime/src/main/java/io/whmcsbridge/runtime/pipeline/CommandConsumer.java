@@ -1,0 +1,123 @@
+package io.whmcsbridge.runtime.pipeline;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.whmcsbridge.model.CloudEvent;
+import io.whmcsbridge.model.CloudEventCodec;
+import io.whmcsbridge.model.UnreadableCommandException;
+import io.whmcsbridge.runtime.config.BridgeConfig;
+import io.whmcsbridge.runtime.ops.BridgeMetrics;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Reads the commands topic. A record that is not a command at all is nacked, which sends it to the DLQ topic with a
+ * {@code dead-letter-reason} header; every other record is handed to the {@link KeyedDispatcher} and acknowledged
+ * when its outcome has committed. The channel uses the {@code throttled} commit strategy, so an offset is committed
+ * only when every earlier record of the partition has been acknowledged.
+ */
+@ApplicationScoped
+public class CommandConsumer {
+    private static final Logger LOG = Logger.getLogger(CommandConsumer.class);
+
+    @Inject
+    BridgeConfig config;
+    @Inject
+    CommandProcessor processor;
+    @Inject
+    BridgeMetrics metrics;
+
+    private ExecutorService workers;
+    private KeyedDispatcher dispatcher;
+
+    @PostConstruct
+    void init() {
+        AtomicInteger n = new AtomicInteger();
+        workers = Executors.newFixedThreadPool(config.processing().workerThreads(), r -> {
+            Thread t = new Thread(r, "command-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        dispatcher = new KeyedDispatcher(workers, config.processing().maxPending());
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        // Unfinished commands are not acknowledged; their records are read again after the restart.
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Incoming("commands")
+    public CompletionStage<Void> onRecord(Message<byte[]> message) {
+        IncomingKafkaRecordMetadata<?, ?> meta = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
+        Map<String, String> headers = new HashMap<>();
+        String key = null;
+        String topic = null;
+        Integer partition = null;
+        Long offset = null;
+        if (meta != null) {
+            for (Header h : meta.getHeaders()) {
+                headers.put(h.key().toLowerCase(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
+            }
+            key = meta.getKey() == null ? null : meta.getKey().toString();
+            topic = meta.getTopic();
+            partition = meta.getPartition();
+            offset = meta.getOffset();
+        }
+        CloudEvent event;
+        try {
+            event = CloudEventCodec.read(message.getPayload(), headers);
+        } catch (UnreadableCommandException e) {
+            LOG.warnf("record %s-%s@%s is not a command, sending it to the DLQ: %s", topic, partition, offset, e.getMessage());
+            metrics.dlq();
+            return message.nack(e);
+        }
+        return accept(new IncomingCommand(event, key, topic, partition, offset))
+                .thenAccept(done -> done.whenComplete((v, err) -> {
+                    if (err == null) {
+                        message.ack();
+                    } else {
+                        LOG.warnf("command %s not finished (%s); it will be read again after a restart", event.id(), err.toString());
+                    }
+                }));
+    }
+
+    /**
+     * Admits a command (waiting while too many are pending) and schedules it after earlier commands of its key. The
+     * returned stage completes on admission, with a future that completes when the outcome has committed.
+     */
+    public CompletionStage<CompletableFuture<Void>> accept(IncomingCommand command) {
+        return dispatcher.admit().thenApply(v -> dispatcher.submit(command.orderingKey(), () -> {
+            try {
+                processor.process(command);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while processing " + command.id(), e);
+            }
+        }));
+    }
+
+    public KeyedDispatcher dispatcher() {
+        return dispatcher;
+    }
+}

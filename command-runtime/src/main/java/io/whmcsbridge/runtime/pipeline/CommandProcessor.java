@@ -1,0 +1,168 @@
+package io.whmcsbridge.runtime.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.whmcsbridge.model.CloudEvent;
+import io.whmcsbridge.model.CloudEventCodec;
+import io.whmcsbridge.model.CommandData;
+import io.whmcsbridge.model.CommandStatus;
+import io.whmcsbridge.model.ErrorCodes;
+import io.whmcsbridge.model.ErrorInfo;
+import io.whmcsbridge.model.EventTypes;
+import io.whmcsbridge.runtime.api.ApiInstance;
+import io.whmcsbridge.runtime.api.ApiInstances;
+import io.whmcsbridge.runtime.catalogue.ActionCatalogue;
+import io.whmcsbridge.runtime.catalogue.ActionSpec;
+import io.whmcsbridge.runtime.catalogue.ParamValidator;
+import io.whmcsbridge.runtime.config.BridgeConfig;
+import io.whmcsbridge.runtime.ops.BridgeMetrics;
+import io.whmcsbridge.runtime.redaction.Redactor;
+import io.whmcsbridge.runtime.store.CommandStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Takes one readable command from arrival to a committed terminal status and outbox row: deduplicate by command
+ * id, validate, mark {@code IN_FLIGHT} (non-idempotent actions), call, record. Runs on a worker thread. Database
+ * work that fails (database down) is retried until it succeeds, so a command is never acknowledged without its
+ * outcome committed, and an API answer already received is never thrown away.
+ */
+@ApplicationScoped
+public class CommandProcessor {
+    private static final Logger LOG = Logger.getLogger(CommandProcessor.class);
+
+    @Inject
+    BridgeConfig config;
+    @Inject
+    ActionCatalogue catalogue;
+    @Inject
+    ApiInstances instances;
+    @Inject
+    CallExecutor executor;
+    @Inject
+    CommandStore store;
+    @Inject
+    Redactor redactor;
+    @Inject
+    BridgeMetrics metrics;
+
+    /** Commands being processed in this process, so a duplicate id arriving under another key waits for the first. */
+    private final ConcurrentMap<String, CompletableFuture<Void>> inProgress = new ConcurrentHashMap<>();
+
+    public void process(IncomingCommand command) throws InterruptedException {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> other;
+        while ((other = inProgress.putIfAbsent(command.id(), mine)) != null) {
+            try {
+                other.get();
+            } catch (java.util.concurrent.ExecutionException ignored) {
+                // the other one failed; this one takes over
+            }
+        }
+        MDC.put("commandId", command.id());
+        try {
+            run(command);
+        } finally {
+            MDC.remove("commandId");
+            inProgress.remove(command.id(), mine);
+            mine.complete(null);
+        }
+    }
+
+    private void run(IncomingCommand command) throws InterruptedException {
+        long started = System.nanoTime();
+        String type = command.event().type();
+        Optional<ActionSpec> spec = catalogue.byType(type);
+        CommandData data = CloudEventCodec.commandData(command.event());
+        String instanceName = data == null ? CommandData.DEFAULT_INSTANCE : data.instanceOrDefault();
+        String redactedParams = data == null ? null : redactor.redact(data.params()).toString();
+        String action = spec.map(ActionSpec::action).orElse(null);
+
+        CommandStore.Seen seen = durably(() -> store.receive(command, action, instanceName, redactedParams));
+        if (seen.status().isTerminal()) {
+            LOG.infof("command %s seen before (%s): publishing its stored result again", command.id(), seen.status());
+            durably(() -> {
+                store.republish(command);
+                return null;
+            });
+            return;
+        }
+
+        Outcome outcome;
+        Optional<ApiInstance> instance = instances.get(instanceName);
+        if (spec.isEmpty()) {
+            outcome = Outcome.rejected(ErrorCodes.UNKNOWN_ACTION, "unknown command type '" + type + "'; this service accepts "
+                    + EventTypes.PREFIX + config.family() + ".<action> for the actions in its catalogue");
+        } else if (data == null) {
+            outcome = Outcome.rejected(ErrorCodes.VALIDATION,
+                    "data must be an object {\"params\": {...}, \"instance\": \"name\"} with params an object");
+        } else if (instance.isEmpty()) {
+            outcome = Outcome.rejected(ErrorCodes.UNKNOWN_INSTANCE, "instance '" + instanceName
+                    + "' is not configured; configured: " + String.join(", ", instances.all().keySet()));
+        } else {
+            ParamValidator.Result checked = ParamValidator.validate(spec.get(), data.params());
+            if (!checked.valid()) {
+                outcome = Outcome.rejected(ErrorCodes.VALIDATION, checked.message());
+            } else if (seen.status() == CommandStatus.IN_FLIGHT && !spec.get().idempotent()) {
+                outcome = Outcome.unknown(new ErrorInfo(ErrorCodes.INTERRUPTED, "the service stopped while this "
+                        + spec.get().action() + " call was in flight; it may or may not have taken effect, so it is "
+                        + "not sent again", false, null), 1);
+            } else {
+                if (!spec.get().idempotent()) {
+                    durably(() -> {
+                        store.markInFlight(command.id());
+                        return null;
+                    });
+                }
+                outcome = executor.execute(instance.get(), spec.get(), checked.params());
+            }
+        }
+        finish(command, action == null ? type : action, outcome, started);
+    }
+
+    private void finish(IncomingCommand command, String action, Outcome outcome, long startedNanos)
+            throws InterruptedException {
+        long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
+        CloudEvent result = ResultEvents.build(command, source(), action, outcome, durationMs, Instant.now());
+        String code = outcome.error() == null ? null : outcome.error().code();
+        durably(() -> {
+            store.complete(command, result, outcome.status(), code, outcome.attempts());
+            return null;
+        });
+        metrics.commandFinished(action, outcome.status());
+        if (outcome.status() == CommandStatus.SUCCEEDED) {
+            LOG.debugf("command %s %s %s", command.id(), action, outcome.status());
+        } else {
+            LOG.infof("command %s %s %s: %s %s", command.id(), action, outcome.status(),
+                    code, outcome.error() == null ? "" : outcome.error().message());
+        }
+    }
+
+    private String source() {
+        return config.processing().eventSource().orElse("whmcs-event-bridge/" + config.family() + "-service");
+    }
+
+    /** Runs database work until it commits; waits between tries (the database may be restarting). */
+    private <T> T durably(Callable<T> work) throws InterruptedException {
+        long delay = config.processing().storeRetryDelay().toMillis();
+        for (int attempt = 1;; attempt++) {
+            try {
+                return work.call();
+            } catch (Exception e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException("stopping");
+                }
+                LOG.warnf("database work failed (try %d), retrying in %d ms: %s", attempt, delay, e.toString());
+                Thread.sleep(delay);
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.whmcsbridge.runtime.pipeline;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Runs tasks on a worker pool so that tasks with the same key run one after another, in submission order, and
+ * tasks with different keys run concurrently. Admission is bounded: {@link #admit()} completes once fewer than
+ * {@code maxPending} tasks are queued or running, which is how the Kafka consumer is held back without blocking its
+ * thread.
+ */
+public final class KeyedDispatcher {
+    private final ExecutorService workers;
+    private final int maxPending;
+    private final Map<String, CompletableFuture<Void>> tails = new HashMap<>();
+    private final Deque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
+    private int pending;
+
+    public KeyedDispatcher(ExecutorService workers, int maxPending) {
+        this.workers = workers;
+        this.maxPending = maxPending;
+    }
+
+    /** Completes when one more task may be submitted; each admission must be followed by one {@link #submit}. */
+    public synchronized CompletableFuture<Void> admit() {
+        if (pending < maxPending) {
+            pending++;
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        waiting.addLast(f);
+        return f;
+    }
+
+    /** Runs {@code task} after every earlier task of {@code key}; the future completes when it has run. */
+    public CompletableFuture<Void> submit(String key, Runnable task) {
+        CompletableFuture<Void> next;
+        synchronized (this) {
+            CompletableFuture<Void> prev = tails.get(key);
+            CompletableFuture<Void> after = prev == null ? CompletableFuture.completedFuture(null)
+                    : prev.handle((v, e) -> null);
+            next = after.thenRunAsync(task, workers);
+            tails.put(key, next);
+        }
+        next.whenComplete((v, e) -> finished(key, next));
+        return next;
+    }
+
+    private void finished(String key, CompletableFuture<Void> done) {
+        CompletableFuture<Void> admitted = null;
+        synchronized (this) {
+            tails.remove(key, done);
+            if (waiting.isEmpty()) {
+                pending--;
+            } else {
+                admitted = waiting.pollFirst();
+            }
+        }
+        if (admitted != null) {
+            admitted.complete(null);
+        }
+    }
+
+    public synchronized int pending() {
+        return pending;
+    }
+
+    public synchronized int activeKeys() {
+        return tails.size();
+    }
+}

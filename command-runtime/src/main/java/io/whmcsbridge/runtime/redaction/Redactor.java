@@ -1,0 +1,142 @@
+package io.whmcsbridge.runtime.redaction;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.whmcsbridge.runtime.api.ApiGateway;
+import io.whmcsbridge.runtime.config.BridgeConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Removes secrets from everything the service stores or publishes: values of fields with a secret name (the common
+ * names plus the service's own) and every configured credential value wherever it appears in text.
+ */
+@ApplicationScoped
+public class Redactor {
+    public static final String MASK = "[REDACTED]";
+    /** Names that hold secrets in every API family; compared lower-case with '-' read as '_'. */
+    public static final Set<String> COMMON_SECRET_NAMES = Set.of("api_id", "token", "password", "api_password",
+            "secret", "confirm_password", "password2", "accesskey", "password_md5", "passwordhash", "api_key",
+            "apikey", "authorization", "identifier_secret", "new_password", "cardnum", "cvv");
+
+    private final Set<String> names = new HashSet<>(COMMON_SECRET_NAMES);
+    private final List<String> values = new ArrayList<>();
+    private Pattern textPattern;
+
+    Redactor() {
+    }
+
+    @Inject
+    Redactor(BridgeConfig config, ApiGateway gateway) {
+        gateway.secretNames().forEach(n -> names.add(normalise(n)));
+        for (BridgeConfig.Instance instance : config.instances().values()) {
+            instance.credentials().values().forEach(this::addSecretValue);
+        }
+        compile();
+    }
+
+    /** For tests and tools outside CDI. */
+    public static Redactor of(Set<String> extraNames, Iterable<String> secretValues) {
+        Redactor r = new Redactor();
+        extraNames.forEach(n -> r.names.add(normalise(n)));
+        secretValues.forEach(r::addSecretValue);
+        r.compile();
+        return r;
+    }
+
+    private void addSecretValue(String v) {
+        // Very short values would mask ordinary text; credentials are never that short.
+        if (v != null && v.length() >= 4) {
+            values.add(v);
+        }
+    }
+
+    private void compile() {
+        values.sort(Comparator.comparingInt(String::length).reversed());
+        String alternatives = String.join("|", names.stream().map(n -> n.replace("_", "[_-]?")).toList());
+        // "name":"value" (JSON), <name>value</name> (XML), name=value (forms, query strings)
+        textPattern = Pattern.compile("(?i)(\"(?:" + alternatives + ")\"\\s*:\\s*\")((?:[^\"\\\\]|\\\\.)*)(\")"
+                + "|(<(?:" + alternatives + ")>)([^<]*)(</)"
+                + "|((?:^|[?&\\s])(?:" + alternatives + ")(?:%5B%5D|\\[\\])?=)([^&\\s]*)");
+    }
+
+    public boolean isSecretName(String name) {
+        return names.contains(normalise(name));
+    }
+
+    /** A copy of {@code node} with secrets masked; null stays null. */
+    public JsonNode redact(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isObject()) {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (isSecretName(e.getKey()) && !e.getValue().isNull() && !e.getValue().isContainerNode()) {
+                    out.put(e.getKey(), MASK);
+                } else {
+                    out.set(e.getKey(), redact(e.getValue()));
+                }
+            }
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            node.forEach(n -> out.add(redact(n)));
+            return out;
+        }
+        if (node.isTextual()) {
+            String t = node.asText();
+            String r = redactText(t);
+            return r.equals(t) ? node : TextNode.valueOf(r);
+        }
+        return node;
+    }
+
+    /** Masks secret values and secret-named fields inside free text (raw API bodies, messages). */
+    public String redactText(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        for (String v : values) {
+            if (out.contains(v)) {
+                out = out.replace(v, MASK);
+            }
+        }
+        Matcher m = textPattern.matcher(out);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            String replacement;
+            if (m.group(1) != null) {
+                replacement = m.group(1) + MASK + m.group(3);
+            } else if (m.group(4) != null) {
+                replacement = m.group(4) + MASK + m.group(6);
+            } else {
+                replacement = m.group(7) + MASK;
+            }
+            m.appendReplacement(b, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(b);
+        return b.toString();
+    }
+
+    private static String normalise(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('-', '_');
+    }
+}

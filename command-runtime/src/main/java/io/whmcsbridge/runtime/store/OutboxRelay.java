@@ -1,0 +1,154 @@
+package io.whmcsbridge.runtime.store;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.whmcsbridge.model.CloudEvent;
+import io.whmcsbridge.runtime.config.BridgeConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publishes outbox rows to the results topic. Woken when a transaction that wrote a row commits; the scheduled
+ * poll only catches rows whose wake-up was missed (a relay failure, a row of a crashed process). Rows are claimed
+ * with {@code FOR UPDATE SKIP LOCKED}, so several replicas relay side by side without publishing a row twice.
+ * Delivery is at least once: a consumer deduplicates by the result event id.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+
+    @Inject
+    BridgeConfig config;
+
+    @Inject
+    @Channel("results")
+    MutinyEmitter<byte[]> results;
+
+    private final ExecutorService relayThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "outbox-relay");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final AtomicLong published = new AtomicLong();
+    private volatile long backlog;
+    private volatile boolean stopping;
+
+    void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) CommandStore.OutboxWritten written) {
+        wake();
+    }
+
+    @Scheduled(every = "${whmcs.outbox.poll-interval:5s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        wake();
+    }
+
+    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void deleteOldPublished() {
+        Instant before = Instant.now().minus(config.outbox().retention());
+        long n = QuarkusTransaction.requiringNew()
+                .call(() -> OutboxEvent.delete("publishedAt is not null and publishedAt < ?1", before));
+        if (n > 0) {
+            LOG.infof("deleted %d published outbox rows older than %s", n, config.outbox().retention());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        stopping = true;
+        relayThread.shutdown();
+        try {
+            relayThread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Asks the relay to drain; coalesces wake-ups that arrive while a drain is queued. */
+    public void wake() {
+        if (!stopping && wakeQueued.compareAndSet(false, true)) {
+            try {
+                relayThread.execute(this::drain);
+            } catch (RuntimeException rejected) {
+                wakeQueued.set(false);
+            }
+        }
+    }
+
+    /** Rows not yet published, as of the last drain. */
+    public long backlog() {
+        return backlog;
+    }
+
+    public long publishedCount() {
+        return published.get();
+    }
+
+    private void drain() {
+        wakeQueued.set(false);
+        try {
+            int n;
+            do {
+                n = QuarkusTransaction.requiringNew().timeout((int) SEND_TIMEOUT.toSeconds() * 2).call(this::publishBatch);
+            } while (n == config.outbox().batchSize() && !stopping);
+            backlog = QuarkusTransaction.requiringNew().call(() -> OutboxEvent.count("publishedAt is null"));
+        } catch (Exception e) {
+            LOG.warnf("outbox relay could not publish (%s); rows stay queued and are retried", e.toString());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private int publishBatch() {
+        List<OutboxEvent> rows = OutboxEvent.getEntityManager()
+                .createNativeQuery("SELECT * FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT :n "
+                        + "FOR UPDATE SKIP LOCKED", OutboxEvent.class)
+                .setParameter("n", config.outbox().batchSize())
+                .getResultList();
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        List<Uni<Void>> sends = new ArrayList<>(rows.size());
+        for (OutboxEvent row : rows) {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add("content-type", CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+            headers.add("id", row.id.toString().getBytes(StandardCharsets.UTF_8));
+            headers.add("type", row.type.getBytes(StandardCharsets.UTF_8));
+            if (row.tracingspancontext != null) {
+                headers.add("traceparent", row.tracingspancontext.getBytes(StandardCharsets.UTF_8));
+            }
+            OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
+                    .withTopic(row.aggregatetype).withKey(row.aggregateid).withHeaders(headers).build();
+            sends.add(results.sendMessage(Message.of(row.payload.getBytes(StandardCharsets.UTF_8)).addMetadata(meta)));
+        }
+        Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
+        Instant now = Instant.now();
+        for (OutboxEvent row : rows) {
+            row.publishedAt = now;
+        }
+        OutboxEvent.getEntityManager().flush();
+        published.addAndGet(rows.size());
+        return rows.size();
+    }
+}

@@ -1,0 +1,91 @@
+package io.whmcsbridge.runtime.pipeline;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KeyedDispatcherTest {
+    final ExecutorService pool = Executors.newFixedThreadPool(8);
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void sameKeyRunsInOrderOneAtATimeAndKeysRunConcurrently() throws Exception {
+        KeyedDispatcher d = new KeyedDispatcher(pool, 1000);
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger concurrentA = new AtomicInteger();
+        AtomicInteger maxConcurrentA = new AtomicInteger();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            for (String key : List.of("A", "B", "C")) {
+                int n = i;
+                d.admit().get();
+                all.add(d.submit(key, () -> {
+                    maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    if (key.equals("A")) {
+                        maxConcurrentA.accumulateAndGet(concurrentA.incrementAndGet(), Math::max);
+                        order.add(key + n);
+                    }
+                    sleep(3);
+                    if (key.equals("A")) {
+                        concurrentA.decrementAndGet();
+                    }
+                    running.decrementAndGet();
+                }));
+            }
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        assertEquals(1, maxConcurrentA.get(), "one task of key A at a time");
+        for (int i = 0; i < 20; i++) {
+            assertEquals("A" + i, order.get(i));
+        }
+        assertTrue(maxRunning.get() > 1, "different keys ran concurrently");
+        assertEquals(0, d.pending());
+    }
+
+    @Test
+    void admissionWaitsWhileTooManyArePendingAndFailureDoesNotBlockTheKey() throws Exception {
+        KeyedDispatcher d = new KeyedDispatcher(pool, 2);
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        d.admit().get();
+        d.submit("x", () -> gate.join());
+        d.admit().get();
+        CompletableFuture<Void> failing = d.submit("y", () -> {
+            throw new IllegalStateException("boom");
+        });
+        failing.handle((v, e) -> null).get(5, TimeUnit.SECONDS);
+        CompletableFuture<Void> third = d.admit();
+        third.get(5, TimeUnit.SECONDS); // the failed task freed its place
+        CompletableFuture<Void> fourth = d.submit("y", () -> { });
+        fourth.get(5, TimeUnit.SECONDS); // a failure does not block its key
+        CompletableFuture<Void> fifth = d.admit();
+        assertFalse(fifth.isDone(), "x still holds one place, fourth was admitted: the fifth waits");
+        gate.complete(null);
+        fifth.get(5, TimeUnit.SECONDS);
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.whmcsbridge.model;
+
+/** Error codes of our own, used where the API has none. */
+public final class ErrorCodes {
+    public static final String VALIDATION = "VALIDATION";
+    public static final String UNKNOWN_ACTION = "UNKNOWN_ACTION";
+    public static final String UNKNOWN_INSTANCE = "UNKNOWN_INSTANCE";
+    public static final String AUTH = "AUTH";
+    public static final String TIMEOUT = "TIMEOUT";
+    public static final String CONNECTION = "CONNECTION";
+    public static final String CIRCUIT_OPEN = "CIRCUIT_OPEN";
+    public static final String MALFORMED_RESPONSE = "MALFORMED_RESPONSE";
+    public static final String INTERRUPTED = "INTERRUPTED";
+    public static final String TOO_LARGE = "TOO_LARGE";
+
+    public static String http(int status) {
+        return "HTTP_" + status;
+    }
+
+    private ErrorCodes() {
+    }
+}
