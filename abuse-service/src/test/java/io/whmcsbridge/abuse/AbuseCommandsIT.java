@@ -23,7 +23,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -43,7 +42,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** abuse-service end to end: the real broker, the real database, the simulated Abuse Manager Pro. */
 @QuarkusTest
 @QuarkusTestResource(value = ServiceTestResource.class, initArgs = @ResourceArg(name = "family", value = "abuse"))
-@Order(1)
 class AbuseCommandsIT {
     static final Duration WAIT = Duration.ofSeconds(30);
     static final String CREATE = "whmcs.abuse.create";

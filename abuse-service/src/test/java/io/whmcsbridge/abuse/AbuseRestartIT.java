@@ -9,7 +9,6 @@ import io.whmcsbridge.runtime.testing.BridgeTestClient;
 import io.whmcsbridge.runtime.testing.ServiceTestResource;
 import io.whmcsbridge.runtime.testing.SimulatorTestResource;
 import io.whmcsbridge.simulator.abuse.AbuseManagerSim;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,11 +18,13 @@ import static io.whmcsbridge.runtime.testing.BridgeTestClient.params;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Runs after {@link AbuseCommandsIT} in a new Quarkus application: what the service remembers across a restart. */
+/**
+ * Runs after {@link AbuseCommandsIT} in a new Quarkus application (Quarkus orders test classes without a profile
+ * first, then by profile): what the service remembers across a restart.
+ */
 @QuarkusTest
 @TestProfile(RestartedServiceProfile.class)
 @QuarkusTestResource(value = ServiceTestResource.class, initArgs = @ResourceArg(name = "family", value = "abuse"))
-@Order(2)
 class AbuseRestartIT {
 
     @Test

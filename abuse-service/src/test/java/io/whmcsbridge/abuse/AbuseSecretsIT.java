@@ -10,7 +10,6 @@ import io.whmcsbridge.runtime.testing.ServiceTestResource;
 import io.whmcsbridge.simulator.Fault;
 import io.whmcsbridge.runtime.testing.SimulatorTestResource;
 import io.whmcsbridge.simulator.abuse.AbuseManagerSim;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -28,7 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @TestProfile(RestartedServiceProfile.class)
 @QuarkusTestResource(value = ServiceTestResource.class, initArgs = @ResourceArg(name = "family", value = "abuse"))
-@Order(3)
 class AbuseSecretsIT {
     static final String PLANTED_PASSWORD = "canary-pw-" + "93b1f0";
 

@@ -8,10 +8,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.whmcsbridge.simulator.abuse.AbuseManagerSim;
+import io.whmcsbridge.simulator.billing.BillingSim;
+import io.whmcsbridge.simulator.projects.WbTeamProSim;
+import io.whmcsbridge.simulator.reseller.VoipResellerSim;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,10 +46,9 @@ public final class WhmcsSimulator implements AutoCloseable {
         SimContext context = new SimContext(vertx);
         List<SimulatedApi> apis = new ArrayList<>();
         apis.add(new AbuseManagerSim(settings));
-        // Further API families register themselves through ServiceLoader with a (SimulatorSettings) constructor.
-        for (SimulatedApiFactory f : ServiceLoader.load(SimulatedApiFactory.class)) {
-            apis.add(f.create(settings));
-        }
+        apis.add(new WbTeamProSim(settings));
+        apis.add(new BillingSim(settings));
+        apis.add(new VoipResellerSim(settings));
         Router router = Router.router(vertx);
         mountAdmin(router, context, apis);
         for (SimulatedApi api : apis) {
