@@ -10,6 +10,7 @@ import io.whmcsbridge.runtime.testing.ServiceTestResource;
 import io.whmcsbridge.simulator.Fault;
 import io.whmcsbridge.runtime.testing.SimulatorTestResource;
 import io.whmcsbridge.simulator.abuse.AbuseManagerSim;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * commands that succeed, fail and are rejected, then searches the log file, every table row and every event.
  */
 @QuarkusTest
+@Order(3)
 @TestProfile(RestartedServiceProfile.class)
 @QuarkusTestResource(value = ServiceTestResource.class, initArgs = @ResourceArg(name = "family", value = "abuse"))
 class AbuseSecretsIT {

@@ -26,6 +26,8 @@ public interface BridgeConfig {
 
     Outbox outbox();
 
+    Ingress ingress();
+
     interface Instance {
         /** Base URL of the WHMCS installation (the API paths are appended). */
         URI baseUrl();
@@ -89,5 +91,34 @@ public interface BridgeConfig {
         /** Published rows older than this are deleted. */
         @WithDefault("7d")
         Duration retention();
+    }
+
+    /** The HTTP ingress: REST commands, command status, webhooks. */
+    interface Ingress {
+        enum Auth {
+            /** Bearer API keys, configured as SHA-256 hashes in {@code api-keys}. */
+            API_KEY,
+            /** Bearer tokens checked by quarkus-oidc ({@code quarkus.oidc.*} must be configured). */
+            OIDC,
+            /** No authentication: only for a local stack on a trusted machine. */
+            NONE
+        }
+
+        @WithDefault("api-key")
+        Auth auth();
+
+        /**
+         * Accepted API keys by name (the name is the caller's identity in the command log), each the lower-case
+         * hex SHA-256 of the key: {@code printf %s "$KEY" | sha256sum}. The keys themselves are never configured.
+         */
+        Map<String, String> apiKeys();
+
+        /** Largest request body accepted; bigger requests get 413. */
+        @WithDefault("65536")
+        int maxBodyBytes();
+
+        /** Longest wait a {@code GET /commands/{id}?wait=...} may ask for. */
+        @WithDefault("30s")
+        Duration maxWait();
     }
 }

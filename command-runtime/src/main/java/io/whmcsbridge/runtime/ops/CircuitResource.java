@@ -17,6 +17,7 @@ import java.util.Map;
 
 /** Operator view of the API instances' circuits, and the reset after credentials were fixed. */
 @Path("/admin/instances")
+@io.whmcsbridge.runtime.ingress.IngressSecured
 @Produces(MediaType.APPLICATION_JSON)
 public class CircuitResource {
     private static final Logger LOG = Logger.getLogger(CircuitResource.class);

@@ -52,4 +52,7 @@ public class CommandLog extends PanacheEntityBase {
     public Long kafkaOffset;
     @Column(name = "trace_id")
     public String traceId;
+    /** SHA-256 of a request accepted over HTTP, so a retry with the same command id can be told from a clash. */
+    @Column(name = "request_sha256")
+    public String requestSha256;
 }

@@ -43,6 +43,13 @@ public class CommandStore {
     public Seen receive(IncomingCommand command, String action, String instance, String redactedParams) {
         CommandLog row = CommandLog.findById(command.id());
         if (row != null) {
+            if (row.status == CommandStatus.RECEIVED && row.kafkaTopic == null) {
+                // accepted over HTTP; now it has arrived through Kafka
+                row.kafkaTopic = command.topic();
+                row.kafkaPartition = command.partition();
+                row.kafkaOffset = command.offset();
+                row.action = action;
+            }
             return new Seen(row.status, row.result);
         }
         Instant now = Instant.now();
@@ -96,6 +103,52 @@ public class CommandStore {
         CloudEvent stored = CloudEventCodec.readStructuredUnchecked(row.result);
         String key = row.orderingKey == null ? command.orderingKey() : row.orderingKey;
         insertOutbox(row.commandId, key, stored.type(), row.result, stored.extension("traceparent"));
+    }
+
+    /** What became of a command accepted over HTTP. */
+    public enum Acceptance {
+        ACCEPTED, ALREADY_ACCEPTED, CONFLICT
+    }
+
+    /**
+     * Records a command accepted over HTTP and queues it for the commands topic, in one transaction: once this
+     * commits the command is not lost even if Kafka is down. The same id again with the same request is accepted
+     * again without a second command; with a different request it is a conflict.
+     */
+    @Transactional
+    public Acceptance accept(CloudEvent command, String key, String action, String instance, String redactedParams,
+            String requestSha256) {
+        CommandLog existing = CommandLog.findById(command.id());
+        if (existing != null) {
+            return requestSha256.equals(existing.requestSha256) ? Acceptance.ALREADY_ACCEPTED : Acceptance.CONFLICT;
+        }
+        Instant now = Instant.now();
+        CommandLog row = new CommandLog();
+        row.commandId = command.id();
+        row.type = command.type();
+        row.action = action;
+        row.orderingKey = key;
+        row.source = command.source();
+        row.instance = instance;
+        row.status = CommandStatus.RECEIVED;
+        row.params = redactedParams;
+        row.requestSha256 = requestSha256;
+        row.receivedAt = now;
+        row.updatedAt = now;
+        row.traceId = command.extension("traceparent");
+        row.persist();
+        OutboxEvent e = new OutboxEvent();
+        e.id = UUID.randomUUID();
+        e.aggregatetype = EventTypes.commandsTopic(config.family());
+        e.aggregateid = key;
+        e.type = command.type();
+        e.payload = new String(CloudEventCodec.writeStructured(command), StandardCharsets.UTF_8);
+        e.tracingspancontext = command.extension("traceparent");
+        e.commandId = command.id();
+        e.createdAt = now;
+        e.persist();
+        outboxWritten.fire(new OutboxWritten(command.id()));
+        return Acceptance.ACCEPTED;
     }
 
     public Optional<CommandLog> find(String commandId) {

@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.whmcsbridge.model.CloudEvent;
+import io.whmcsbridge.model.EventTypes;
 import io.whmcsbridge.runtime.config.BridgeConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Publishes outbox rows to the results topic. Woken when a transaction that wrote a row commits; the scheduled
+ * Publishes outbox rows to their topic ({@code aggregatetype}): results, and commands accepted over HTTP. Woken when a transaction that wrote a row commits; the scheduled
  * poll only catches rows whose wake-up was missed (a relay failure, a row of a crashed process). Rows are claimed
  * with {@code FOR UPDATE SKIP LOCKED}, so several replicas relay side by side without publishing a row twice.
  * Delivery is at least once: a consumer deduplicates by the result event id.
@@ -144,8 +145,14 @@ public class OutboxRelay {
         }
         Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
         Instant now = Instant.now();
+        String commandsTopic = EventTypes.commandsTopic(config.family());
         for (OutboxEvent row : rows) {
-            row.publishedAt = now;
+            if (commandsTopic.equals(row.aggregatetype)) {
+                // A command accepted over HTTP carries its parameters unredacted: keep it no longer than needed.
+                row.delete();
+            } else {
+                row.publishedAt = now;
+            }
         }
         OutboxEvent.getEntityManager().flush();
         published.addAndGet(rows.size());

@@ -1,0 +1,128 @@
+package io.whmcsbridge.runtime.ingress;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.whmcsbridge.model.CloudEvent;
+import io.whmcsbridge.model.CommandData;
+import io.whmcsbridge.model.ErrorCodes;
+import io.whmcsbridge.model.Json;
+import io.whmcsbridge.runtime.api.ApiInstances;
+import io.whmcsbridge.runtime.catalogue.ActionCatalogue;
+import io.whmcsbridge.runtime.catalogue.ActionSpec;
+import io.whmcsbridge.runtime.catalogue.ParamValidator;
+import io.whmcsbridge.runtime.config.BridgeConfig;
+import io.whmcsbridge.runtime.redaction.Redactor;
+import io.whmcsbridge.runtime.store.CommandStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Accepts commands that arrive over HTTP (REST, webhooks): checks them as the pipeline would, so the caller learns
+ * at once what is wrong, then records them and queues them for the commands topic through the outbox. From there
+ * they go the way of every Kafka command.
+ */
+@ApplicationScoped
+public class CommandIngress {
+    /** Safe in a URL path and a Kafka header, long enough for UUIDs and alert fingerprints. */
+    static final Pattern COMMAND_ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
+    static final int MAX_KEY = 500;
+
+    /** The answer to an accepted command. */
+    public record Receipt(String commandId, boolean duplicate) {
+    }
+
+    @Inject
+    BridgeConfig config;
+    @Inject
+    ActionCatalogue catalogue;
+    @Inject
+    ApiInstances instances;
+    @Inject
+    CommandStore store;
+    @Inject
+    Redactor redactor;
+
+    /**
+     * @param caller who sent it (the API key's name), recorded as the command's source
+     * @throws IngressProblem when the command cannot be accepted; nothing is recorded then
+     */
+    public Receipt accept(CommandRequest request, String caller) {
+        if (request.type() == null || request.type().isBlank()) {
+            throw new IngressProblem(400, ErrorCodes.VALIDATION, "type is required, e.g. \"whmcs." + config.family() + ".<action>\"");
+        }
+        ActionSpec spec = catalogue.byType(request.type()).orElseThrow(() -> new IngressProblem(400,
+                ErrorCodes.UNKNOWN_ACTION, "unknown command type '" + request.type() + "'; this service accepts: "
+                        + String.join(", ", catalogue.actions().stream().map(ActionSpec::type).toList())));
+        if (request.params() == null) {
+            throw new IngressProblem(400, ErrorCodes.VALIDATION, "params is required: an object of the API's parameters");
+        }
+        String instance = request.instance() == null ? CommandData.DEFAULT_INSTANCE : request.instance();
+        if (instances.get(instance).isEmpty()) {
+            throw new IngressProblem(422, ErrorCodes.UNKNOWN_INSTANCE, "instance '" + instance
+                    + "' is not configured; configured: " + String.join(", ", instances.all().keySet()));
+        }
+        if (request.id() != null && !COMMAND_ID.matcher(request.id()).matches()) {
+            throw new IngressProblem(400, ErrorCodes.VALIDATION,
+                    "id must be 1 to 200 characters of A-Z a-z 0-9 . _ : - (a UUID fits)");
+        }
+        if (request.key() != null && (request.key().isEmpty() || request.key().length() > MAX_KEY)) {
+            throw new IngressProblem(400, ErrorCodes.VALIDATION, "key must be 1 to " + MAX_KEY + " characters");
+        }
+        ParamValidator.Result checked = ParamValidator.validate(spec, request.params());
+        if (!checked.valid()) {
+            throw new IngressProblem(422, ErrorCodes.VALIDATION, "invalid parameters for " + spec.type(),
+                    checked.violations());
+        }
+
+        String id = request.id() == null ? UUID.randomUUID().toString() : request.id();
+        String key = request.key() == null ? id : request.key();
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        data.set("params", request.params());
+        data.put("instance", instance);
+        CloudEvent command = new CloudEvent(CloudEvent.SPEC_VERSION, id, "http:" + caller, spec.type(), null,
+                Instant.now(), CloudEvent.JSON, data, Map.of());
+        String hash = Sha256.hex(canonical(request.type(), instance, key, request.params()));
+        return switch (store.accept(command, key, spec.action(), instance, redactor.redact(request.params()).toString(), hash)) {
+            case ACCEPTED -> new Receipt(id, false);
+            case ALREADY_ACCEPTED -> new Receipt(id, true);
+            case CONFLICT -> throw new IngressProblem(409, "ID_CONFLICT", "command id '" + id
+                    + "' was used before for a different command; use a new id");
+        };
+    }
+
+    /** Type, instance, key and params with object keys sorted, so field order does not change the hash. */
+    private static String canonical(String type, String instance, String key, JsonNode params) {
+        Map<String, Object> all = new TreeMap<>();
+        all.put("type", type);
+        all.put("instance", instance);
+        all.put("key", key);
+        all.put("params", sorted(params));
+        try {
+            return Json.MAPPER.writeValueAsString(all);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object sorted(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, Object> m = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                m.put(e.getKey(), sorted(e.getValue()));
+            }
+            return m;
+        }
+        if (node.isArray()) {
+            return java.util.stream.StreamSupport.stream(node.spliterator(), false).map(CommandIngress::sorted).toList();
+        }
+        return node;
+    }
+}
