@@ -3,6 +3,7 @@ package io.whmcsbridge.runtime.ingress;
 import io.whmcsbridge.runtime.config.BridgeConfig;
 import io.whmcsbridge.runtime.config.BridgeConfig.Ingress.Auth;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -30,11 +31,13 @@ public class CallerFilter implements ContainerRequestFilter {
     public static final String CALLER = "whmcs.caller";
     private static final Logger LOG = Logger.getLogger(CallerFilter.class);
 
+    // Looked up per request: providers are created at static init, before runtime configuration exists.
     @Inject
-    BridgeConfig config;
+    Instance<BridgeConfig> configs;
 
     @Override
     public void filter(ContainerRequestContext request) {
+        BridgeConfig config = configs.get();
         Auth auth = config.ingress().auth();
         if (auth == Auth.NONE) {
             request.setProperty(CALLER, "anonymous");

@@ -151,6 +151,8 @@ public class CommandStore {
         return Acceptance.ACCEPTED;
     }
 
+    /** The command as committed now: a new transaction each time, so a polling caller sees fresh state. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<CommandLog> find(String commandId) {
         return CommandLog.findByIdOptional(commandId);
     }
