@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.whmcsbridge.infra.EmbeddedKafkaBroker;
 import io.whmcsbridge.infra.EmbeddedPostgresServer;
+import io.whmcsbridge.infra.ServiceProcess;
 import io.whmcsbridge.model.Json;
 import io.whmcsbridge.simulator.Fault;
 import io.whmcsbridge.simulator.RecordedCall;
@@ -95,9 +96,9 @@ public final class Benchmark {
             long t = System.nanoTime();
             service = ServiceProcess.start(o.root().resolve("abuse-service/target/quarkus-app"), o.jvmOptions(),
                     serviceEnv(), freePort(), o.root().resolve("target/benchmark/abuse-service.log"));
-            report.put("serviceReadyMs", service.readyMillis);
+            report.put("serviceReadyMs", service.readyMillis());
             report.put("serviceJvmOptions", String.join(" ", o.jvmOptions()));
-            System.out.printf("abuse-service ready in %d ms (pid %d)%n", service.readyMillis, service.pid());
+            System.out.printf("abuse-service ready in %d ms (pid %d)%n", service.readyMillis(), service.pid());
             Thread results = new Thread(this::consumeResults, "results");
             results.setDaemon(true);
             results.start();

@@ -1,4 +1,4 @@
-package io.whmcsbridge.benchmark;
+package io.whmcsbridge.infra;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,14 +12,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A service run as its own process from its packaged Quarkus application, as in production, with CPU time and
- * resident memory read from {@code /proc}.
+ * A service run as its own process from its packaged Quarkus application ({@code <module>/target/quarkus-app}), as
+ * in production: started, waited for until {@code /q/health/ready} answers 200, stopped with SIGTERM (or killed
+ * with SIGKILL, for crash tests), with its CPU time and resident memory read from {@code /proc}.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
     private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
     private final Process process;
     private final int httpPort;
-    final long readyMillis;
+    private final long readyMillis;
 
     private ServiceProcess(Process process, int httpPort, long readyMillis) {
         this.process = process;
@@ -27,7 +28,7 @@ final class ServiceProcess implements AutoCloseable {
         this.readyMillis = readyMillis;
     }
 
-    static ServiceProcess start(Path quarkusApp, List<String> jvmOptions, Map<String, String> env, int httpPort, Path log)
+    public static ServiceProcess start(Path quarkusApp, List<String> jvmOptions, Map<String, String> env, int httpPort, Path log)
             throws Exception {
         Path jar = quarkusApp.resolve("quarkus-run.jar");
         if (!Files.exists(jar)) {
@@ -67,12 +68,31 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException("the service was not ready within 60 s; see " + log);
     }
 
-    long pid() {
+    /** Milliseconds from the process start to the first 200 of /q/health/ready. */
+    public long readyMillis() {
+        return readyMillis;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hook runs, as in a crash or an OOM kill. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public long pid() {
         return process.pid();
     }
 
     /** User plus system CPU seconds of the process so far. */
-    double cpuSeconds() {
+    public double cpuSeconds() {
         try {
             String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -83,7 +103,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** A line of /proc/pid/status in MB, e.g. VmRSS or VmHWM (peak). */
-    double memoryMb(String field) {
+    public double memoryMb(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
                 if (line.startsWith(field + ":")) {
