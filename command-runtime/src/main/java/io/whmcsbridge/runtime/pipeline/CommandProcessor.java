@@ -156,6 +156,8 @@ public class CommandProcessor {
         for (int attempt = 1;; attempt++) {
             try {
                 return work.call();
+            } catch (InterruptedException e) {
+                throw e;
             } catch (Exception e) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException("stopping");

@@ -1,7 +1,9 @@
 package io.whmcsbridge.runtime.store;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -19,10 +21,15 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +53,10 @@ public class OutboxRelay {
     @Inject
     @Channel("results")
     MutinyEmitter<byte[]> results;
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    GroupCommit groupCommit;
 
     private final ExecutorService relayThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "outbox-relay");
@@ -56,6 +67,11 @@ public class OutboxRelay {
     private final AtomicLong published = new AtomicLong();
     private volatile long backlog;
     private volatile boolean stopping;
+    private volatile boolean countBacklog = true;
+
+    void onStart(@Observes StartupEvent ev) {
+        groupCommit.afterCommit(this::wake);
+    }
 
     void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) CommandStore.OutboxWritten written) {
         wake();
@@ -64,6 +80,7 @@ public class OutboxRelay {
     @Scheduled(every = "${whmcs.outbox.poll-interval:5s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
+        countBacklog = true;
         wake();
     }
 
@@ -109,53 +126,93 @@ public class OutboxRelay {
 
     private void drain() {
         wakeQueued.set(false);
-        try {
+        try (Connection c = dataSource.getConnection()) {
             int n;
             do {
-                n = QuarkusTransaction.requiringNew().timeout((int) SEND_TIMEOUT.toSeconds() * 2).call(this::publishBatch);
+                n = publishBatch(c);
             } while (n == config.outbox().batchSize() && !stopping);
-            backlog = QuarkusTransaction.requiringNew().call(() -> OutboxEvent.count("publishedAt is null"));
+            if (countBacklog) {
+                // counted on the slow poll only: a count per wake-up would cost more than the publishing
+                countBacklog = false;
+                try (PreparedStatement count = c.prepareStatement(
+                        "SELECT count(*) FROM outbox_event WHERE published_at IS NULL");
+                        ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    backlog = rs.getLong(1);
+                }
+            } else if (n < config.outbox().batchSize()) {
+                backlog = 0;
+            }
         } catch (Exception e) {
             LOG.warnf("outbox relay could not publish (%s); rows stay queued and are retried", e.toString());
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private int publishBatch() {
-        List<OutboxEvent> rows = OutboxEvent.getEntityManager()
-                .createNativeQuery("SELECT * FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT :n "
-                        + "FOR UPDATE SKIP LOCKED", OutboxEvent.class)
-                .setParameter("n", config.outbox().batchSize())
-                .getResultList();
-        if (rows.isEmpty()) {
-            return 0;
+    /** Claims a batch of rows, publishes them, marks them published (or deletes commands), in one transaction. */
+    private int publishBatch(Connection c) throws SQLException {
+        record Row(UUID id, String topic, String key, String type, String payload, String traceparent) {
         }
-        List<Uni<Void>> sends = new ArrayList<>(rows.size());
-        for (OutboxEvent row : rows) {
-            RecordHeaders headers = new RecordHeaders();
-            headers.add("content-type", CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-            headers.add("id", row.id.toString().getBytes(StandardCharsets.UTF_8));
-            headers.add("type", row.type.getBytes(StandardCharsets.UTF_8));
-            if (row.tracingspancontext != null) {
-                headers.add("traceparent", row.tracingspancontext.getBytes(StandardCharsets.UTF_8));
+        c.setAutoCommit(false);
+        try {
+            List<Row> rows = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement("SELECT id, aggregatetype, aggregateid, type, payload, "
+                    + "tracingspancontext FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT ? "
+                    + "FOR UPDATE SKIP LOCKED")) {
+                select.setInt(1, config.outbox().batchSize());
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6)));
+                    }
+                }
             }
-            OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
-                    .withTopic(row.aggregatetype).withKey(row.aggregateid).withHeaders(headers).build();
-            sends.add(results.sendMessage(Message.of(row.payload.getBytes(StandardCharsets.UTF_8)).addMetadata(meta)));
-        }
-        Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
-        Instant now = Instant.now();
-        String commandsTopic = EventTypes.commandsTopic(config.family());
-        for (OutboxEvent row : rows) {
-            if (commandsTopic.equals(row.aggregatetype)) {
+            if (rows.isEmpty()) {
+                c.commit();
+                return 0;
+            }
+            List<Uni<Void>> sends = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                RecordHeaders headers = new RecordHeaders();
+                headers.add("content-type", CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+                headers.add("id", row.id().toString().getBytes(StandardCharsets.UTF_8));
+                headers.add("type", row.type().getBytes(StandardCharsets.UTF_8));
+                if (row.traceparent() != null) {
+                    headers.add("traceparent", row.traceparent().getBytes(StandardCharsets.UTF_8));
+                }
+                OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
+                        .withTopic(row.topic()).withKey(row.key()).withHeaders(headers).build();
+                sends.add(results.sendMessage(Message.of(row.payload().getBytes(StandardCharsets.UTF_8)).addMetadata(meta)));
+            }
+            Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
+            String commandsTopic = EventTypes.commandsTopic(config.family());
+            UUID[] published = rows.stream().filter(r -> !commandsTopic.equals(r.topic())).map(Row::id).toArray(UUID[]::new);
+            UUID[] commands = rows.stream().filter(r -> commandsTopic.equals(r.topic())).map(Row::id).toArray(UUID[]::new);
+            if (published.length > 0) {
+                try (PreparedStatement mark = c.prepareStatement(
+                        "UPDATE outbox_event SET published_at = now() WHERE id = ANY (?)")) {
+                    mark.setArray(1, c.createArrayOf("uuid", published));
+                    mark.executeUpdate();
+                }
+            }
+            if (commands.length > 0) {
                 // A command accepted over HTTP carries its parameters unredacted: keep it no longer than needed.
-                row.delete();
-            } else {
-                row.publishedAt = now;
+                try (PreparedStatement delete = c.prepareStatement("DELETE FROM outbox_event WHERE id = ANY (?)")) {
+                    delete.setArray(1, c.createArrayOf("uuid", commands));
+                    delete.executeUpdate();
+                }
             }
+            c.commit();
+            this.published.addAndGet(rows.size());
+            return rows.size();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // broken connection
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
-        OutboxEvent.getEntityManager().flush();
-        published.addAndGet(rows.size());
-        return rows.size();
     }
 }

@@ -1,0 +1,169 @@
+package io.whmcsbridge.runtime.store;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Group commit of the pipeline's database work. Workers hand their statements to a few writer threads, each of
+ * which takes everything queued (up to a batch) and commits it in one JDBC transaction, then answers every
+ * caller. Under load one commit carries many commands, so the cost of a transaction is shared; when idle a batch is
+ * a single command and nothing waits. A caller returns only after its work committed: the rules that depend on
+ * commit order (IN_FLIGHT before the call leaves, the outcome and its outbox row together) hold as before.
+ */
+@ApplicationScoped
+public class GroupCommit {
+    private static final Logger LOG = Logger.getLogger(GroupCommit.class);
+    private static final int WRITERS = 2;
+    private static final int MAX_BATCH = 256;
+
+    /** Database work of one command: runs inside a transaction shared with other commands' work. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private record Job<T>(Work<T> work, boolean writesOutbox, CompletableFuture<T> done) {
+    }
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean stopping;
+    private volatile Runnable afterCommit = () -> {
+    };
+
+    /** Called after every commit that wrote outbox rows (the outbox relay's wake-up). */
+    public void afterCommit(Runnable hook) {
+        this.afterCommit = hook;
+    }
+
+    /**
+     * Runs the work in a shared transaction and returns once it committed; throws if the transaction failed.
+     *
+     * @param writesOutbox the work inserts outbox rows: the relay is woken after the commit
+     */
+    public <T> T run(boolean writesOutbox, Work<T> work) throws SQLException, InterruptedException {
+        ensureStarted();
+        CompletableFuture<T> done = new CompletableFuture<>();
+        queue.add(new Job<>(work, writesOutbox, done));
+        try {
+            return done.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new SQLException("database work failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new SQLException("database work did not commit within 60 s");
+        }
+    }
+
+    private synchronized void ensureStarted() {
+        if (writers.isEmpty() && !stopping) {
+            for (int i = 0; i < WRITERS; i++) {
+                Thread t = new Thread(this::loop, "group-commit-" + i);
+                t.setDaemon(true);
+                t.start();
+                writers.add(t);
+            }
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        stopping = true;
+        writers.forEach(Thread::interrupt);
+    }
+
+    private void loop() {
+        List<Job<?>> batch = new ArrayList<>(MAX_BATCH);
+        while (!stopping) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                break;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            if (!commit(batch)) {
+                // One bad piece of work must not fail the others: run them one by one.
+                for (Job<?> job : batch) {
+                    commit(List.of(job));
+                }
+            }
+            batch.clear();
+        }
+        // Work queued at shutdown: its callers are interrupted workers; fail it so nobody waits.
+        Job<?> left;
+        while ((left = queue.poll()) != null) {
+            left.done().completeExceptionally(new SQLException("stopping"));
+        }
+    }
+
+    /** Commits the batch; completes every job on success, or every job with the error if it is a single one. */
+    private boolean commit(List<Job<?>> batch) {
+        List<Object> results = new ArrayList<>(batch.size());
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (Job<?> job : batch) {
+                    results.add(job.work().run(c));
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.get(0).done().completeExceptionally(e);
+            } else {
+                LOG.debugf("a group commit of %d failed (%s); committing them one by one", batch.size(), e.toString());
+            }
+            return false;
+        }
+        boolean outbox = false;
+        for (int i = 0; i < batch.size(); i++) {
+            complete(batch.get(i), results.get(i));
+            outbox |= batch.get(i).writesOutbox();
+        }
+        if (outbox) {
+            try {
+                afterCommit.run();
+            } catch (RuntimeException e) {
+                LOG.warnf("after-commit hook failed: %s", e.toString());
+            }
+        }
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(Job<T> job, Object result) {
+        job.done().complete((T) result);
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it
+        }
+    }
+}
