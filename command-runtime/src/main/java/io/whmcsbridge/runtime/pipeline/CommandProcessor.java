@@ -86,13 +86,9 @@ public class CommandProcessor {
         String redactedParams = data == null ? null : redactor.redact(data.params()).toString();
         String action = spec.map(ActionSpec::action).orElse(null);
 
-        CommandStore.Seen seen = durably(() -> store.receive(command, action, instanceName, redactedParams));
-        if (seen.status().isTerminal()) {
-            LOG.infof("command %s seen before (%s): publishing its stored result again", command.id(), seen.status());
-            durably(() -> {
-                store.republish(command);
-                return null;
-            });
+        CommandStore.Seen seen = durably(() -> store.lookup(command.id()));
+        if (seen != null && seen.status().isTerminal()) {
+            republish(command, seen.status());
             return;
         }
 
@@ -111,30 +107,43 @@ public class CommandProcessor {
             ParamValidator.Result checked = ParamValidator.validate(spec.get(), data.params());
             if (!checked.valid()) {
                 outcome = Outcome.rejected(ErrorCodes.VALIDATION, checked.message());
-            } else if (seen.status() == CommandStatus.IN_FLIGHT && !spec.get().idempotent()) {
-                outcome = Outcome.unknown(new ErrorInfo(ErrorCodes.INTERRUPTED, "the service stopped while this "
-                        + spec.get().action() + " call was in flight; it may or may not have taken effect, so it is "
-                        + "not sent again", false, null), 1);
-            } else {
-                if (!spec.get().idempotent()) {
-                    durably(() -> {
-                        store.markInFlight(command.id());
-                        return null;
-                    });
-                }
+            } else if (spec.get().idempotent()) {
+                // may be sent again safely: nothing needs to be committed before the call
                 outcome = executor.execute(instance.get(), spec.get(), checked.params());
+            } else {
+                CommandStatus before = durably(() -> store.claimForCall(command, action, instanceName, redactedParams));
+                if (before != null && before.isTerminal()) {
+                    republish(command, before);
+                    return;
+                }
+                if (before == CommandStatus.IN_FLIGHT) {
+                    outcome = Outcome.unknown(new ErrorInfo(ErrorCodes.INTERRUPTED, "the service stopped while this "
+                            + spec.get().action() + " call was in flight; it may or may not have taken effect, so it is "
+                            + "not sent again", false, null), 1);
+                } else {
+                    outcome = executor.execute(instance.get(), spec.get(), checked.params());
+                }
             }
         }
-        finish(command, action == null ? type : action, outcome, started);
+        finish(command, action == null ? type : action, instanceName, redactedParams, outcome, started);
     }
 
-    private void finish(IncomingCommand command, String action, Outcome outcome, long startedNanos)
-            throws InterruptedException {
+    private void republish(IncomingCommand command, CommandStatus status) throws InterruptedException {
+        LOG.infof("command %s seen before (%s): publishing its stored result again", command.id(), status);
+        durably(() -> {
+            store.republish(command);
+            return null;
+        });
+    }
+
+    private void finish(IncomingCommand command, String action, String instanceName, String redactedParams,
+            Outcome outcome, long startedNanos) throws InterruptedException {
         long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
         CloudEvent result = ResultEvents.build(command, source(), action, outcome, durationMs, Instant.now());
         String code = outcome.error() == null ? null : outcome.error().code();
         durably(() -> {
-            store.complete(command, result, outcome.status(), code, outcome.attempts());
+            store.complete(command, action, instanceName, redactedParams, result, outcome.status(), code,
+                    outcome.attempts());
             return null;
         });
         metrics.commandFinished(action, outcome.status());

@@ -1,5 +1,6 @@
 package io.whmcsbridge.runtime.store;
 
+import io.agroal.api.AgroalDataSource;
 import io.whmcsbridge.model.CloudEvent;
 import io.whmcsbridge.model.CloudEventCodec;
 import io.whmcsbridge.model.CommandStatus;
@@ -24,7 +25,8 @@ import java.util.UUID;
 
 /**
  * The command log and the outbox. Every method is one transaction: the terminal update of a command and its outbox
- * row commit together, and the {@code IN_FLIGHT} mark commits before a non-idempotent call leaves. The pipeline's
+ * row commit together, and the {@code IN_FLIGHT} mark commits before a non-idempotent call leaves. An idempotent
+ * command needs no commit before its call: its row is written with its outcome, one commit per command. The pipeline's
  * methods run as plain JDBC through {@link GroupCommit}, which shares one commit among the commands of a busy moment;
  * the HTTP ingress and reads use the Panache entities.
  */
@@ -48,79 +50,77 @@ public class CommandStore {
     Event<OutboxWritten> outboxWritten;
     @Inject
     GroupCommit groupCommit;
+    @Inject
+    AgroalDataSource dataSource;
 
-    /** Records a command's arrival, or tells what the log already knows of its id. */
-    public Seen receive(IncomingCommand command, String action, String instance, String redactedParams)
+    /** What the log knows of a command id now (a plain read, no commit), or {@code null} if nothing. */
+    public Seen lookup(String commandId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement(
+                        "SELECT status, result FROM command_log WHERE command_id = ?")) {
+            select.setString(1, commandId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? new Seen(CommandStatus.valueOf(rs.getString(1)), rs.getString(2)) : null;
+            }
+        }
+    }
+
+    /**
+     * Marks a command {@code IN_FLIGHT} before its non-idempotent call leaves (inserting its row if it has none),
+     * and returns the status it had: {@code null} (new), {@code RECEIVED} (accepted over HTTP), {@code IN_FLIGHT}
+     * (a call of an earlier run may have left) or a terminal status (finished meanwhile).
+     */
+    public CommandStatus claimForCall(IncomingCommand command, String action, String instance, String redactedParams)
             throws SQLException, InterruptedException {
         return groupCommit.run(false, c -> {
-            Timestamp now = Timestamp.from(Instant.now());
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO command_log (command_id, type, action, "
-                    + "ordering_key, source, instance, status, params, attempts, received_at, updated_at, kafka_topic, "
-                    + "kafka_partition, kafka_offset, trace_id) VALUES (?, ?, ?, ?, ?, ?, 'RECEIVED', ?::jsonb, 0, ?, ?, "
-                    + "?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING")) {
-                insert.setString(1, command.id());
-                insert.setString(2, command.event().type());
-                insert.setString(3, action);
-                insert.setString(4, command.key());
-                insert.setString(5, command.event().source());
-                insert.setString(6, instance);
-                insert.setString(7, redactedParams);
-                insert.setTimestamp(8, now);
-                insert.setTimestamp(9, now);
-                insert.setString(10, command.topic());
-                insert.setObject(11, command.partition(), Types.INTEGER);
-                insert.setObject(12, command.offset(), Types.BIGINT);
-                insert.setString(13, command.traceId());
-                if (insert.executeUpdate() == 1) {
-                    return new Seen(CommandStatus.RECEIVED, null);
-                }
-            }
+            CommandStatus before = null;
             try (PreparedStatement select = c.prepareStatement(
-                    "SELECT status, result, kafka_topic FROM command_log WHERE command_id = ? FOR UPDATE")) {
+                    "SELECT status FROM command_log WHERE command_id = ? FOR UPDATE")) {
                 select.setString(1, command.id());
                 try (ResultSet rs = select.executeQuery()) {
-                    rs.next();
-                    CommandStatus status = CommandStatus.valueOf(rs.getString(1));
-                    String result = rs.getString(2);
-                    if (status == CommandStatus.RECEIVED && rs.getString(3) == null) {
-                        // accepted over HTTP; now it has arrived through Kafka
-                        try (PreparedStatement update = c.prepareStatement("UPDATE command_log SET kafka_topic = ?, "
-                                + "kafka_partition = ?, kafka_offset = ?, action = ? WHERE command_id = ?")) {
-                            update.setString(1, command.topic());
-                            update.setObject(2, command.partition(), Types.INTEGER);
-                            update.setObject(3, command.offset(), Types.BIGINT);
-                            update.setString(4, action);
-                            update.setString(5, command.id());
-                            update.executeUpdate();
-                        }
+                    if (rs.next()) {
+                        before = CommandStatus.valueOf(rs.getString(1));
                     }
-                    return new Seen(status, result);
                 }
             }
-        });
-    }
-
-    /** Commits before a non-idempotent call leaves, so a restart knows the call may have left. */
-    public void markInFlight(String commandId) throws SQLException, InterruptedException {
-        groupCommit.run(false, c -> {
-            try (PreparedStatement update = c.prepareStatement(
-                    "UPDATE command_log SET status = 'IN_FLIGHT', updated_at = ? WHERE command_id = ?")) {
-                update.setTimestamp(1, Timestamp.from(Instant.now()));
-                update.setString(2, commandId);
-                return update.executeUpdate();
+            Timestamp now = Timestamp.from(Instant.now());
+            if (before == null) {
+                insertRow(c, command, action, instance, redactedParams, CommandStatus.IN_FLIGHT, now);
+            } else if (before == CommandStatus.RECEIVED) {
+                try (PreparedStatement update = c.prepareStatement("UPDATE command_log SET status = 'IN_FLIGHT', "
+                        + "updated_at = ?, action = ?, kafka_topic = COALESCE(kafka_topic, ?), "
+                        + "kafka_partition = COALESCE(kafka_partition, ?), kafka_offset = COALESCE(kafka_offset, ?) "
+                        + "WHERE command_id = ?")) {
+                    update.setTimestamp(1, now);
+                    update.setString(2, action);
+                    update.setString(3, command.topic());
+                    update.setObject(4, command.partition(), Types.INTEGER);
+                    update.setObject(5, command.offset(), Types.BIGINT);
+                    update.setString(6, command.id());
+                    update.executeUpdate();
+                }
             }
+            return before;
         });
     }
 
-    /** Records the terminal status and queues the result event, in one transaction. */
-    public void complete(IncomingCommand command, CloudEvent result, CommandStatus status, String errorCode,
-            int attempts) throws SQLException, InterruptedException {
+    /**
+     * Records the terminal status and queues the result event, in one transaction. The row is inserted if the
+     * command had none (idempotent actions and rejections need no commit before the call). If the command was
+     * already terminal (the same id finished elsewhere meanwhile), its stored result is queued instead.
+     */
+    public void complete(IncomingCommand command, String action, String instance, String redactedParams,
+            CloudEvent result, CommandStatus status, String errorCode, int attempts)
+            throws SQLException, InterruptedException {
         String json = new String(CloudEventCodec.writeStructured(result), StandardCharsets.UTF_8);
         groupCommit.run(true, c -> {
             Timestamp now = Timestamp.from(Instant.now());
+            int updated;
             try (PreparedStatement update = c.prepareStatement("UPDATE command_log SET status = ?, result = ?::jsonb, "
-                    + "result_event_id = ?, error_code = ?, attempts = ?, updated_at = ?, completed_at = ? "
-                    + "WHERE command_id = ?")) {
+                    + "result_event_id = ?, error_code = ?, attempts = ?, updated_at = ?, completed_at = ?, "
+                    + "action = COALESCE(action, ?), kafka_topic = COALESCE(kafka_topic, ?), "
+                    + "kafka_partition = COALESCE(kafka_partition, ?), kafka_offset = COALESCE(kafka_offset, ?) "
+                    + "WHERE command_id = ? AND status IN ('RECEIVED', 'IN_FLIGHT')")) {
                 update.setString(1, status.name());
                 update.setString(2, json);
                 update.setString(3, result.id());
@@ -128,33 +128,83 @@ public class CommandStore {
                 update.setInt(5, attempts);
                 update.setTimestamp(6, now);
                 update.setTimestamp(7, now);
-                update.setString(8, command.id());
-                update.executeUpdate();
+                update.setString(8, action);
+                update.setString(9, command.topic());
+                update.setObject(10, command.partition(), Types.INTEGER);
+                update.setObject(11, command.offset(), Types.BIGINT);
+                update.setString(12, command.id());
+                updated = update.executeUpdate();
             }
-            insertOutbox(c, command.id(), command.orderingKey(), result.type(), json,
-                    command.event().extension("traceparent"));
+            if (updated == 0 && insertRow(c, command, action, instance, redactedParams, status, now)) {
+                try (PreparedStatement update = c.prepareStatement("UPDATE command_log SET result = ?::jsonb, "
+                        + "result_event_id = ?, error_code = ?, attempts = ?, completed_at = ? WHERE command_id = ?")) {
+                    update.setString(1, json);
+                    update.setString(2, result.id());
+                    update.setString(3, errorCode);
+                    update.setInt(4, attempts);
+                    update.setTimestamp(5, now);
+                    update.setString(6, command.id());
+                    update.executeUpdate();
+                }
+                updated = 1;
+            }
+            if (updated == 1) {
+                insertOutbox(c, command.id(), command.orderingKey(), result.type(), json,
+                        command.event().extension("traceparent"));
+            } else {
+                queueStoredResult(c, command);
+            }
             return null;
         });
+    }
+
+    /** Inserts the command's row with the given status; false if a row exists already. */
+    private static boolean insertRow(Connection c, IncomingCommand command, String action, String instance,
+            String redactedParams, CommandStatus status, Timestamp now) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO command_log (command_id, type, action, "
+                + "ordering_key, source, instance, status, params, attempts, received_at, updated_at, kafka_topic, "
+                + "kafka_partition, kafka_offset, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 0, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (command_id) DO NOTHING")) {
+            insert.setString(1, command.id());
+            insert.setString(2, command.event().type());
+            insert.setString(3, action);
+            insert.setString(4, command.key());
+            insert.setString(5, command.event().source());
+            insert.setString(6, instance);
+            insert.setString(7, status.name());
+            insert.setString(8, redactedParams);
+            insert.setTimestamp(9, now);
+            insert.setTimestamp(10, now);
+            insert.setString(11, command.topic());
+            insert.setObject(12, command.partition(), Types.INTEGER);
+            insert.setObject(13, command.offset(), Types.BIGINT);
+            insert.setString(14, command.traceId());
+            return insert.executeUpdate() == 1;
+        }
     }
 
     /** Publishes a stored result again (a command id seen before), with its original event id. */
     public void republish(IncomingCommand command) throws SQLException, InterruptedException {
         groupCommit.run(true, c -> {
-            String stored;
-            String key;
-            try (PreparedStatement select = c.prepareStatement(
-                    "SELECT result, ordering_key FROM command_log WHERE command_id = ?")) {
-                select.setString(1, command.id());
-                try (ResultSet rs = select.executeQuery()) {
-                    rs.next();
-                    stored = rs.getString(1);
-                    key = rs.getString(2) == null ? command.orderingKey() : rs.getString(2);
-                }
-            }
-            CloudEvent event = CloudEventCodec.readStructuredUnchecked(stored);
-            insertOutbox(c, command.id(), key, event.type(), stored, event.extension("traceparent"));
+            queueStoredResult(c, command);
             return null;
         });
+    }
+
+    private void queueStoredResult(Connection c, IncomingCommand command) throws SQLException {
+        String stored;
+        String key;
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT result, ordering_key FROM command_log WHERE command_id = ?")) {
+            select.setString(1, command.id());
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                stored = rs.getString(1);
+                key = rs.getString(2) == null ? command.orderingKey() : rs.getString(2);
+            }
+        }
+        CloudEvent event = CloudEventCodec.readStructuredUnchecked(stored);
+        insertOutbox(c, command.id(), key, event.type(), stored, event.extension("traceparent"));
     }
 
     private void insertOutbox(Connection c, String commandId, String key, String type, String payload,

@@ -185,7 +185,9 @@ public final class Benchmark {
     private Map<String, String> serviceEnv() {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("WHMCS_DB_URL", pg.jdbcUrl("whmcs_abuse"));
+        // -Dbench.jdbc-options=options=-c%20synchronous_commit%3Doff tries other server settings
+        String jdbcOptions = System.getProperty("bench.jdbc-options", "");
+        env.put("WHMCS_DB_URL", pg.jdbcUrl("whmcs_abuse") + (jdbcOptions.isEmpty() ? "" : "?" + jdbcOptions));
         env.put("WHMCS_DB_USER", "whmcs");
         env.put("WHMCS_DB_PASSWORD", "whmcs");
         env.put("ABUSE_API_BASE_URL", "http://127.0.0.1:" + sim.port());
@@ -293,13 +295,16 @@ public final class Benchmark {
         row.set("overheadMs", stats(overhead));
         row.put("serviceCpuMsPerCommand", round(cpuSeconds * 1000 / Math.max(1, n), 3));
         row.put("meanCallsInFlight", round(simBusyNanos / 1e9 / wholeRun, 1));
-        row.put("orderViolations", orderViolations(calls, prefix));
+        List<Double> gaps = new ArrayList<>();
+        row.put("orderViolations", orderViolations(calls, prefix, gaps));
+        // time from one call's answer to the next call of the same key: the pipeline's cost inside a key's chain
+        row.set("sameKeyGapMs", stats(gaps.stream().mapToDouble(Double::doubleValue).toArray()));
         row.put("serviceRssMb", round(service.memoryMb("VmRSS"), 1));
         return row;
     }
 
     /** Per key, calls must start in command order, each after the previous one of its key finished. */
-    static int orderViolations(Map<String, RecordedCall> calls, String prefix) {
+    static int orderViolations(Map<String, RecordedCall> calls, String prefix, List<Double> gaps) {
         Map<String, List<RecordedCall>> byKey = new HashMap<>();
         for (Map.Entry<String, RecordedCall> e : calls.entrySet()) {
             String rest = e.getKey().substring(prefix.length() + 1); // k<key>-<seq>
@@ -314,6 +319,7 @@ public final class Benchmark {
                 if (seqOf(cur) < seqOf(prev) || cur.startedNanos() < prev.finishedNanos()) {
                     violations++;
                 }
+                gaps.add((cur.startedNanos() - prev.finishedNanos()) / 1e6);
             }
         }
         return violations;
@@ -372,7 +378,8 @@ public final class Benchmark {
                 r.path("ratioToBound").asText("-"), r.path("latencyMs").path("p50").asText("-"),
                 r.path("latencyMs").path("p99").asText("-"), r.path("overheadMs").path("p50").asText("-"),
                 r.path("overheadMs").path("p99").asText("-"), r.path("serviceCpuMsPerCommand").asText("-"),
-                r.path("meanCallsInFlight").asText("-"), r.path("orderViolations").asText("-"));
+                r.path("meanCallsInFlight").asText("-"), r.path("orderViolations").asText("-"),
+                r.path("sameKeyGapMs").path("p50").asText("-"));
     }
 
     private static void printTable(ObjectNode report) {
