@@ -92,6 +92,12 @@ public final class CloudEventCodec {
         if (id.length() > 200) {
             throw new UnreadableCommandException("not readable: id is longer than 200 characters");
         }
+        if (type.length() > 200) {
+            throw new UnreadableCommandException("not readable: type is longer than 200 characters");
+        }
+        if (source.length() > 500) {
+            throw new UnreadableCommandException("not readable: source is longer than 500 characters");
+        }
         Instant instant = null;
         if (time != null) {
             try {

@@ -58,7 +58,7 @@ public class CommandStore {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement select = c.prepareStatement(
                         "SELECT status, result FROM command_log WHERE command_id = ?")) {
-            select.setString(1, commandId);
+            select.setString(1, clean(commandId));
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next() ? new Seen(CommandStatus.valueOf(rs.getString(1)), rs.getString(2)) : null;
             }
@@ -76,7 +76,7 @@ public class CommandStore {
             CommandStatus before = null;
             try (PreparedStatement select = c.prepareStatement(
                     "SELECT status FROM command_log WHERE command_id = ? FOR UPDATE")) {
-                select.setString(1, command.id());
+                select.setString(1, clean(command.id()));
                 try (ResultSet rs = select.executeQuery()) {
                     if (rs.next()) {
                         before = CommandStatus.valueOf(rs.getString(1));
@@ -92,11 +92,11 @@ public class CommandStore {
                         + "kafka_partition = COALESCE(kafka_partition, ?), kafka_offset = COALESCE(kafka_offset, ?) "
                         + "WHERE command_id = ?")) {
                     update.setTimestamp(1, now);
-                    update.setString(2, action);
-                    update.setString(3, command.topic());
+                    update.setString(2, clean(action));
+                    update.setString(3, clean(command.topic()));
                     update.setObject(4, command.partition(), Types.INTEGER);
                     update.setObject(5, command.offset(), Types.BIGINT);
-                    update.setString(6, command.id());
+                    update.setString(6, clean(command.id()));
                     update.executeUpdate();
                 }
             }
@@ -121,29 +121,29 @@ public class CommandStore {
                     + "action = COALESCE(action, ?), kafka_topic = COALESCE(kafka_topic, ?), "
                     + "kafka_partition = COALESCE(kafka_partition, ?), kafka_offset = COALESCE(kafka_offset, ?) "
                     + "WHERE command_id = ? AND status IN ('RECEIVED', 'IN_FLIGHT')")) {
-                update.setString(1, status.name());
-                update.setString(2, json);
-                update.setString(3, result.id());
-                update.setString(4, errorCode);
+                update.setString(1, clean(status.name()));
+                update.setString(2, clean(json));
+                update.setString(3, clean(result.id()));
+                update.setString(4, clean(fit(errorCode, 120)));
                 update.setInt(5, attempts);
                 update.setTimestamp(6, now);
                 update.setTimestamp(7, now);
-                update.setString(8, action);
-                update.setString(9, command.topic());
+                update.setString(8, clean(action));
+                update.setString(9, clean(command.topic()));
                 update.setObject(10, command.partition(), Types.INTEGER);
                 update.setObject(11, command.offset(), Types.BIGINT);
-                update.setString(12, command.id());
+                update.setString(12, clean(command.id()));
                 updated = update.executeUpdate();
             }
             if (updated == 0 && insertRow(c, command, action, instance, redactedParams, status, now)) {
                 try (PreparedStatement update = c.prepareStatement("UPDATE command_log SET result = ?::jsonb, "
                         + "result_event_id = ?, error_code = ?, attempts = ?, completed_at = ? WHERE command_id = ?")) {
-                    update.setString(1, json);
-                    update.setString(2, result.id());
-                    update.setString(3, errorCode);
+                    update.setString(1, clean(json));
+                    update.setString(2, clean(result.id()));
+                    update.setString(3, clean(fit(errorCode, 120)));
                     update.setInt(4, attempts);
                     update.setTimestamp(5, now);
-                    update.setString(6, command.id());
+                    update.setString(6, clean(command.id()));
                     update.executeUpdate();
                 }
                 updated = 1;
@@ -158,6 +158,21 @@ public class CommandStore {
         });
     }
 
+    /**
+     * PostgreSQL text and jsonb cannot hold NUL: a command carrying one (as text or as the JSON escape) would fail
+     * its insert forever and stall its key. It is stored (and published) as U+FFFD instead.
+     */
+    static String clean(String value) {
+        if (value == null || (value.indexOf('\0') < 0 && !value.contains("\\u0000"))) {
+            return value;
+        }
+        return value.replace('\0', '\uFFFD').replace("\\u0000", "\\ufffd");
+    }
+
+    private static String fit(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
     /** Inserts the command's row with the given status; false if a row exists already. */
     private static boolean insertRow(Connection c, IncomingCommand command, String action, String instance,
             String redactedParams, CommandStatus status, Timestamp now) throws SQLException {
@@ -165,20 +180,21 @@ public class CommandStore {
                 + "ordering_key, source, instance, status, params, attempts, received_at, updated_at, kafka_topic, "
                 + "kafka_partition, kafka_offset, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 0, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (command_id) DO NOTHING")) {
-            insert.setString(1, command.id());
-            insert.setString(2, command.event().type());
-            insert.setString(3, action);
-            insert.setString(4, command.key());
-            insert.setString(5, command.event().source());
-            insert.setString(6, instance);
-            insert.setString(7, status.name());
-            insert.setString(8, redactedParams);
+            insert.setString(1, clean(command.id()));
+            insert.setString(2, clean(command.event().type()));
+            insert.setString(3, clean(action));
+            // an instance name beyond its column (it is unknown then, and the command rejected) is cut, not a failure
+            insert.setString(4, clean(command.key()));
+            insert.setString(5, clean(command.event().source()));
+            insert.setString(6, clean(fit(instance, 100)));
+            insert.setString(7, clean(status.name()));
+            insert.setString(8, clean(redactedParams));
             insert.setTimestamp(9, now);
             insert.setTimestamp(10, now);
-            insert.setString(11, command.topic());
+            insert.setString(11, clean(command.topic()));
             insert.setObject(12, command.partition(), Types.INTEGER);
             insert.setObject(13, command.offset(), Types.BIGINT);
-            insert.setString(14, command.traceId());
+            insert.setString(14, clean(command.traceId()));
             return insert.executeUpdate() == 1;
         }
     }
@@ -196,7 +212,7 @@ public class CommandStore {
         String key;
         try (PreparedStatement select = c.prepareStatement(
                 "SELECT result, ordering_key FROM command_log WHERE command_id = ?")) {
-            select.setString(1, command.id());
+            select.setString(1, clean(command.id()));
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
                 stored = rs.getString(1);
@@ -212,12 +228,12 @@ public class CommandStore {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO outbox_event (id, aggregatetype, aggregateid, "
                 + "type, payload, tracingspancontext, command_id, created_at) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)")) {
             insert.setObject(1, UUID.randomUUID());
-            insert.setString(2, EventTypes.resultsTopic(config.family()));
-            insert.setString(3, key);
-            insert.setString(4, type);
-            insert.setString(5, payload);
-            insert.setString(6, traceparent);
-            insert.setString(7, commandId);
+            insert.setString(2, clean(EventTypes.resultsTopic(config.family())));
+            insert.setString(3, clean(key));
+            insert.setString(4, clean(type));
+            insert.setString(5, clean(payload));
+            insert.setString(6, clean(traceparent));
+            insert.setString(7, clean(commandId));
             insert.setTimestamp(8, Timestamp.from(Instant.now()));
             insert.executeUpdate();
         }

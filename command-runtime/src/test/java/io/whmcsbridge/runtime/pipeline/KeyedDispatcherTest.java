@@ -75,10 +75,12 @@ class KeyedDispatcherTest {
         third.get(5, TimeUnit.SECONDS); // the failed task freed its place
         CompletableFuture<Void> fourth = d.submit("y", () -> { });
         fourth.get(5, TimeUnit.SECONDS); // a failure does not block its key
-        CompletableFuture<Void> fifth = d.admit();
-        assertFalse(fifth.isDone(), "x still holds one place, fourth was admitted: the fifth waits");
+        d.admit().get(5, TimeUnit.SECONDS); // fourth has finished: its place is free again
+        d.submit("z", () -> gate.join());
+        CompletableFuture<Void> sixth = d.admit();
+        assertFalse(sixth.isDone(), "x and z hold both places: the sixth waits");
         gate.complete(null);
-        fifth.get(5, TimeUnit.SECONDS);
+        sixth.get(5, TimeUnit.SECONDS);
     }
 
     static void sleep(long ms) {

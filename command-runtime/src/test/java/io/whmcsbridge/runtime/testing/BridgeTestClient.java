@@ -167,6 +167,11 @@ public final class BridgeTestClient implements AutoCloseable {
         throw new AssertionError("fewer than " + count + " matching DLQ records within " + timeout);
     }
 
+    /** Every record of the DLQ topic so far. */
+    public List<ConsumerRecord<String, byte[]>> dlqRecords() {
+        return snapshot(EventTypes.dlqTopic(family));
+    }
+
     public static String header(ConsumerRecord<?, ?> record, String name) {
         var h = record.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);

@@ -1,0 +1,175 @@
+package io.whmcsbridge.runtime.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.whmcsbridge.model.CloudEvent;
+import io.whmcsbridge.model.Json;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Runs a corpus of bad records (JSON lines under {@code bad-input/} on the test classpath: the common
+ * {@code common.jsonl} of command-runtime plus each service's own) through a running service. Each line is
+ * {@code {"name", "expect": "DLQ"|"REJECTED", "value"?: raw text, "event"?: CloudEvent JSON, "headers"?: {...},
+ * "key"?: record key}}; {@code $ID}, {@code $TYPE} and {@code $FAMILY} are replaced before sending.
+ */
+public final class BadInputCorpus {
+
+    public record Entry(String name, String expect, String value, JsonNode event, Map<String, String> headers,
+            String key) {
+    }
+
+    /** What became of one entry: {@code got} is DLQ, a result status, or MISSING; {@code reason} says why. */
+    public record Outcome(Entry entry, String got, String reason) {
+        public boolean asExpected() {
+            return entry.expect().equals(got) && reason != null && !reason.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return entry.name() + ": expected " + entry.expect() + ", got " + got + " (" + reason + ")";
+        }
+    }
+
+    private BadInputCorpus() {
+    }
+
+    public static List<Entry> load(String... resources) {
+        List<Entry> entries = new ArrayList<>();
+        for (String resource : resources) {
+            try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalArgumentException("no corpus " + resource + " on the classpath");
+                }
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    JsonNode n = Json.MAPPER.readTree(line);
+                    Map<String, String> headers = new HashMap<>();
+                    for (Iterator<Map.Entry<String, JsonNode>> it = n.path("headers").fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> h = it.next();
+                        headers.put(h.getKey(), h.getValue().asText());
+                    }
+                    entries.add(new Entry(n.path("name").asText(), n.path("expect").asText(),
+                            n.hasNonNull("value") ? n.get("value").asText() : null, n.get("event"), headers,
+                            n.hasNonNull("key") ? n.get("key").asText() : null));
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(resource, e);
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * Sends every entry, then a good command, and collects what became of each.
+     *
+     * @param type a valid command type of the service, for {@code $TYPE}
+     * @param good a valid command, sent after the corpus: it must still be processed
+     */
+    public static List<Outcome> run(BridgeTestClient client, String family, String type, List<Entry> entries,
+            CloudEvent good, Duration timeout) {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            String id = "corpus-" + run + "-" + i;
+            String key = e.key() != null ? e.key() + "-" + run + "-" + i : "corpus-" + run + "-" + i;
+            RecordHeaders headers = new RecordHeaders();
+            String idInRecord = null;
+            for (Map.Entry<String, String> h : e.headers().entrySet()) {
+                String v = fill(h.getValue(), id, type, family);
+                headers.add(h.getKey(), v.getBytes(StandardCharsets.UTF_8));
+                if (h.getKey().equals("ce_id")) {
+                    idInRecord = v;
+                }
+            }
+            String value;
+            if (e.event() != null) {
+                value = fill(e.event().toString(), id, type, family);
+                JsonNode sentId = readOrNull(value);
+                idInRecord = sentId == null ? null : sentId.path("id").asText(null);
+                if (e.headers().isEmpty()) {
+                    headers.add("content-type", CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+                }
+            } else {
+                value = e.value() == null ? "" : fill(e.value(), id, type, family);
+            }
+            ids.add(idInRecord);
+            keys.add(key);
+            client.sendRaw(key, value.getBytes(StandardCharsets.UTF_8), headers);
+        }
+        client.send("corpus-good-" + run, good);
+        client.awaitResult(good.id(), timeout);
+
+        List<Outcome> outcomes = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ConsumerRecord<String, byte[]>> dlq = client.dlqRecords();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            String key = keys.get(i);
+            Outcome found = null;
+            while (found == null) {
+                for (ConsumerRecord<String, byte[]> r : dlq) {
+                    if (key.equals(r.key())) {
+                        found = new Outcome(e, "DLQ", BridgeTestClient.header(r, "dead-letter-reason"));
+                    }
+                }
+                String id = ids.get(i);
+                if (found == null && id != null) {
+                    List<CloudEvent> results = client.results(id);
+                    if (!results.isEmpty()) {
+                        JsonNode data = results.get(0).data();
+                        found = new Outcome(e, data.path("status").asText(), data.path("error").path("message").asText(null));
+                    }
+                }
+                if (found == null) {
+                    if (System.nanoTime() > deadline) {
+                        found = new Outcome(e, "MISSING", "no DLQ record and no result within " + timeout);
+                    } else {
+                        sleep();
+                        dlq = client.dlqRecords();
+                    }
+                }
+            }
+            outcomes.add(found);
+        }
+        return outcomes;
+    }
+
+    private static String fill(String text, String id, String type, String family) {
+        return text.replace("$ID", id).replace("$TYPE", type).replace("$FAMILY", family);
+    }
+
+    private static JsonNode readOrNull(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
