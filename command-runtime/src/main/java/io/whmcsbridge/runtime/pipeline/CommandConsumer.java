@@ -107,9 +107,9 @@ public class CommandConsumer {
      * returned stage completes on admission, with a future that completes when the outcome has committed.
      */
     public CompletionStage<CompletableFuture<Void>> accept(IncomingCommand command) {
-        return dispatcher.admit().thenApply(v -> dispatcher.submit(command.orderingKey(), () -> {
+        return dispatcher.admit().thenApply(v -> dispatcher.submit(command.orderingKey(), releaseKey -> {
             try {
-                processor.process(command);
+                processor.process(command, releaseKey);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while processing " + command.id(), e);

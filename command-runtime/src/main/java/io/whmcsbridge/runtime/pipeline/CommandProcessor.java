@@ -57,7 +57,12 @@ public class CommandProcessor {
     /** Commands being processed in this process, so a duplicate id arriving under another key waits for the first. */
     private final ConcurrentMap<String, CompletableFuture<Void>> inProgress = new ConcurrentHashMap<>();
 
-    public void process(IncomingCommand command) throws InterruptedException {
+    /**
+     * @param releaseKey run once the API has answered (or no call will be made): the next command of the key may
+     *                   start its call while this one records its outcome. Per-key order is the order of the
+     *                   calls; each command is still acknowledged only after its own outcome committed.
+     */
+    public void process(IncomingCommand command, Runnable releaseKey) throws InterruptedException {
         CompletableFuture<Void> mine = new CompletableFuture<>();
         CompletableFuture<Void> other;
         while ((other = inProgress.putIfAbsent(command.id(), mine)) != null) {
@@ -69,15 +74,16 @@ public class CommandProcessor {
         }
         MDC.put("commandId", command.id());
         try {
-            run(command);
+            run(command, releaseKey);
         } finally {
+            releaseKey.run();
             MDC.remove("commandId");
             inProgress.remove(command.id(), mine);
             mine.complete(null);
         }
     }
 
-    private void run(IncomingCommand command) throws InterruptedException {
+    private void run(IncomingCommand command, Runnable releaseKey) throws InterruptedException {
         long started = System.nanoTime();
         String type = command.event().type();
         Optional<ActionSpec> spec = catalogue.byType(type);
@@ -125,6 +131,7 @@ public class CommandProcessor {
                 }
             }
         }
+        releaseKey.run();
         finish(command, action == null ? type : action, instanceName, redactedParams, outcome, started);
     }
 

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 
 /**
  * Runs tasks on a worker pool so that tasks with the same key run one after another, in submission order, and
@@ -38,22 +39,39 @@ public final class KeyedDispatcher {
 
     /** Runs {@code task} after every earlier task of {@code key}; the future completes when it has run. */
     public CompletableFuture<Void> submit(String key, Runnable task) {
-        CompletableFuture<Void> next;
-        synchronized (this) {
-            CompletableFuture<Void> prev = tails.get(key);
-            CompletableFuture<Void> after = prev == null ? CompletableFuture.completedFuture(null)
-                    : prev.handle((v, e) -> null);
-            next = after.thenRunAsync(task, workers);
-            tails.put(key, next);
-        }
-        next.whenComplete((v, e) -> finished(key, next));
-        return next;
+        return submit(key, release -> task.run());
     }
 
-    private void finished(String key, CompletableFuture<Void> done) {
+    /**
+     * Runs {@code task} after every earlier task of {@code key} has released the key; the task may release it
+     * before it ends (by running the callback it is given), so the next task of the key starts while this one
+     * finishes its bookkeeping. The key is released at the latest when the task ends. The future completes when
+     * the task has ended.
+     */
+    public CompletableFuture<Void> submit(String key, Consumer<Runnable> task) {
+        CompletableFuture<Void> released = new CompletableFuture<>();
+        CompletableFuture<Void> done;
+        synchronized (this) {
+            CompletableFuture<Void> prev = tails.get(key);
+            CompletableFuture<Void> after = prev == null ? CompletableFuture.completedFuture(null) : prev;
+            done = after.thenRunAsync(() -> task.accept(() -> released.complete(null)), workers);
+            tails.put(key, released);
+        }
+        released.whenComplete((v, e) -> {
+            synchronized (this) {
+                tails.remove(key, released);
+            }
+        });
+        done.whenComplete((v, e) -> {
+            released.complete(null);
+            finished();
+        });
+        return done;
+    }
+
+    private void finished() {
         CompletableFuture<Void> admitted = null;
         synchronized (this) {
-            tails.remove(key, done);
             if (waiting.isEmpty()) {
                 pending--;
             } else {
