@@ -92,43 +92,44 @@ public class CommandProcessor {
         String redactedParams = data == null ? null : redactor.redact(data.params()).toString();
         String action = spec.map(ActionSpec::action).orElse(null);
 
-        CommandStore.Seen seen = durably(() -> store.lookup(command.id()));
-        if (seen != null && seen.status().isTerminal()) {
-            republish(command, seen.status());
-            return;
-        }
-
         Outcome outcome;
         Optional<ApiInstance> instance = instances.get(instanceName);
-        if (spec.isEmpty()) {
-            outcome = Outcome.rejected(ErrorCodes.UNKNOWN_ACTION, "unknown command type '" + type + "'; this service accepts "
-                    + EventTypes.PREFIX + config.family() + ".<action> for the actions in its catalogue");
-        } else if (data == null) {
-            outcome = Outcome.rejected(ErrorCodes.VALIDATION,
-                    "data must be an object {\"params\": {...}, \"instance\": \"name\"} with params an object");
-        } else if (instance.isEmpty()) {
-            outcome = Outcome.rejected(ErrorCodes.UNKNOWN_INSTANCE, "instance '" + instanceName
-                    + "' is not configured; configured: " + String.join(", ", instances.all().keySet()));
-        } else {
-            ParamValidator.Result checked = ParamValidator.validate(spec.get(), data.params());
-            if (!checked.valid()) {
-                outcome = Outcome.rejected(ErrorCodes.VALIDATION, checked.message());
-            } else if (spec.get().idempotent()) {
-                // may be sent again safely: nothing needs to be committed before the call
-                outcome = executor.execute(instance.get(), spec.get(), checked.params());
+        ParamValidator.Result checked = spec.isPresent() && data != null && instance.isPresent()
+                ? ParamValidator.validate(spec.get(), data.params()) : null;
+        if (checked != null && checked.valid() && !spec.get().idempotent()) {
+            // The IN_FLIGHT claim reads the command's row anyway: no separate look-up for these.
+            CommandStatus before = durably(() -> store.claimForCall(command, action, instanceName, redactedParams));
+            if (before != null && before.isTerminal()) {
+                republish(command, before);
+                return;
+            }
+            if (before == CommandStatus.IN_FLIGHT) {
+                outcome = Outcome.unknown(new ErrorInfo(ErrorCodes.INTERRUPTED, "the service stopped while this "
+                        + spec.get().action() + " call was in flight; it may or may not have taken effect, so it is "
+                        + "not sent again", false, null), 1);
             } else {
-                CommandStatus before = durably(() -> store.claimForCall(command, action, instanceName, redactedParams));
-                if (before != null && before.isTerminal()) {
-                    republish(command, before);
-                    return;
-                }
-                if (before == CommandStatus.IN_FLIGHT) {
-                    outcome = Outcome.unknown(new ErrorInfo(ErrorCodes.INTERRUPTED, "the service stopped while this "
-                            + spec.get().action() + " call was in flight; it may or may not have taken effect, so it is "
-                            + "not sent again", false, null), 1);
-                } else {
-                    outcome = executor.execute(instance.get(), spec.get(), checked.params());
-                }
+                outcome = executor.execute(instance.get(), spec.get(), checked.params());
+            }
+        } else {
+            CommandStore.Seen seen = durably(() -> store.lookup(command.id()));
+            if (seen != null && seen.status().isTerminal()) {
+                republish(command, seen.status());
+                return;
+            }
+            if (spec.isEmpty()) {
+                outcome = Outcome.rejected(ErrorCodes.UNKNOWN_ACTION, "unknown command type '" + type + "'; this service "
+                        + "accepts " + EventTypes.PREFIX + config.family() + ".<action> for the actions in its catalogue");
+            } else if (data == null) {
+                outcome = Outcome.rejected(ErrorCodes.VALIDATION,
+                        "data must be an object {\"params\": {...}, \"instance\": \"name\"} with params an object");
+            } else if (instance.isEmpty()) {
+                outcome = Outcome.rejected(ErrorCodes.UNKNOWN_INSTANCE, "instance '" + instanceName
+                        + "' is not configured; configured: " + String.join(", ", instances.all().keySet()));
+            } else if (!checked.valid()) {
+                outcome = Outcome.rejected(ErrorCodes.VALIDATION, checked.message());
+            } else {
+                // idempotent: may be sent again safely, so nothing needs to be committed before the call
+                outcome = executor.execute(instance.get(), spec.get(), checked.params());
             }
         }
         releaseKey.run();
