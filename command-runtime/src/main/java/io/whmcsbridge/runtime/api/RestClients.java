@@ -3,6 +3,7 @@ package io.whmcsbridge.runtime.api;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -17,9 +18,20 @@ public class RestClients {
     private final Map<String, Object> clients = new ConcurrentHashMap<>();
 
     public <T> T client(ApiInstance instance, Class<T> api) {
-        return api.cast(clients.computeIfAbsent(instance.name() + "|" + api.getName(), k -> QuarkusRestClientBuilder
+        return client(instance, "", api);
+    }
+
+    /**
+     * A client whose base URI is the instance's base URL plus {@code path}, for APIs whose endpoint path is
+     * configuration (an interface without a path of its own).
+     */
+    public <T> T client(ApiInstance instance, String path, Class<T> api) {
+        String base = instance.baseUrl().toString();
+        URI uri = URI.create(path.isEmpty() ? base
+                : (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + (path.startsWith("/") ? path : "/" + path));
+        return api.cast(clients.computeIfAbsent(instance.name() + "|" + path + "|" + api.getName(), k -> QuarkusRestClientBuilder
                 .newBuilder()
-                .baseUri(instance.baseUrl())
+                .baseUri(uri)
                 .connectTimeout(instance.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(instance.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .property("microprofile.rest.client.disable.default.mapper", true)

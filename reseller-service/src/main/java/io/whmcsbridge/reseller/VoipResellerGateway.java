@@ -1,0 +1,82 @@
+package io.whmcsbridge.reseller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.whmcsbridge.model.ErrorInfo;
+import io.whmcsbridge.model.Json;
+import io.whmcsbridge.runtime.api.ApiGateway;
+import io.whmcsbridge.runtime.api.ApiInstance;
+import io.whmcsbridge.runtime.api.ApiOutcome;
+import io.whmcsbridge.runtime.api.ApiReply;
+import io.whmcsbridge.runtime.api.PhpForm;
+import io.whmcsbridge.runtime.api.RestClients;
+import io.whmcsbridge.runtime.catalogue.ActionSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.MultivaluedMap;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Calls the VoIP reseller API and reads its status words. Credentials: {@code api-username}, {@code api-password};
+ * options: {@code path} (default {@value #DEFAULT_PATH}), {@code http-method} ({@code GET}, the documented form,
+ * or {@code POST}).
+ */
+@ApplicationScoped
+public class VoipResellerGateway implements ApiGateway {
+    static final String DEFAULT_PATH = "/api/v1/rest.php";
+    /** Words that mean the account cannot call at all: the circuit opens until an operator fixes it. */
+    static final Set<String> ACCOUNT_WORDS = Set.of("invalid_credentials", "missing_credentials", "ip_not_enabled",
+            "api_not_enabled");
+    /** Words that mean the API did not act and a later call may succeed. */
+    static final Set<String> TRANSIENT_WORDS = Set.of("api_limit_exceeded", "method_maintenance");
+
+    @Inject
+    RestClients clients;
+
+    @Override
+    public ApiOutcome call(ApiInstance instance, ActionSpec action, ObjectNode params) {
+        MultivaluedMap<String, String> form = PhpForm.encode(params);
+        form.putSingle("api_username", instance.credential("api-username"));
+        form.putSingle("api_password", instance.credential("api-password"));
+        form.putSingle("method", action.action());
+        VoipResellerApi api = clients.client(instance, instance.option("path", DEFAULT_PATH), VoipResellerApi.class);
+        if ("POST".equalsIgnoreCase(instance.option("http-method", "GET"))) {
+            return read(ApiReply.of(api.post(form)));
+        }
+        Map<String, String> query = new LinkedHashMap<>();
+        form.forEach((k, v) -> query.put(k, v.get(0)));
+        return read(ApiReply.of(api.get(query)));
+    }
+
+    /** {@code {"status":"success",...}} or {@code {"status":"<error word>"}}; the word becomes the error code. */
+    static ApiOutcome read(ApiReply reply) {
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(reply.body());
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject() || !body.hasNonNull("status")) {
+            return reply.is2xx() ? new ApiOutcome.Malformed("the answer is not the reseller API's JSON", reply.body())
+                    : new ApiOutcome.HttpFailure(reply.status(), reply.body());
+        }
+        String word = body.get("status").asText();
+        if ("success".equals(word)) {
+            return new ApiOutcome.Success(body);
+        }
+        String message = "the reseller API answered " + word;
+        if (ACCOUNT_WORDS.contains(word)) {
+            return new ApiOutcome.AuthFailure(new ErrorInfo(word, message, false, reply.body()));
+        }
+        return new ApiOutcome.ApiError(new ErrorInfo(word, message, TRANSIENT_WORDS.contains(word), reply.body()));
+    }
+
+    @Override
+    public Set<String> secretNames() {
+        return Set.of("api_password", "password", "confirm_password");
+    }
+}
