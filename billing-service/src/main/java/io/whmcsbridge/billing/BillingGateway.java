@@ -1,17 +1,156 @@
 package io.whmcsbridge.billing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.whmcsbridge.model.ErrorCodes;
+import io.whmcsbridge.model.ErrorInfo;
+import io.whmcsbridge.model.Json;
 import io.whmcsbridge.runtime.api.ApiGateway;
 import io.whmcsbridge.runtime.api.ApiInstance;
 import io.whmcsbridge.runtime.api.ApiOutcome;
+import io.whmcsbridge.runtime.api.ApiReply;
+import io.whmcsbridge.runtime.api.PhpForm;
+import io.whmcsbridge.runtime.api.RestClients;
 import io.whmcsbridge.runtime.catalogue.ActionSpec;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.MultivaluedMap;
 
-/** Talks to the billing API. (Being written by the billing issue.) */
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sends {@code whmcs.billing.*} commands to {@code whmcs.php} and {@code whmcs.core.*} commands to the WHMCS core
+ * API, and reads both APIs' answers into one result shape. Credentials: {@code token} (billing API),
+ * {@code identifier} and {@code secret} (core API). Option {@code max-download-bytes} caps
+ * {@code download_invoice} (default 5 MiB of PDF).
+ */
 @ApplicationScoped
 public class BillingGateway implements ApiGateway {
+    static final long DEFAULT_MAX_DOWNLOAD = 5L * 1024 * 1024;
+
+    @Inject
+    RestClients clients;
+
     @Override
     public ApiOutcome call(ApiInstance instance, ActionSpec action, ObjectNode params) {
-        throw new UnsupportedOperationException("not written yet");
+        MultivaluedMap<String, String> form = PhpForm.encode(params);
+        form.putSingle("action", action.action());
+        if (action.type().startsWith(BillingActions.CORE_PREFIX)) {
+            form.putSingle("identifier", instance.credential("identifier"));
+            form.putSingle("secret", instance.credential("secret"));
+            form.putSingle("responsetype", "json");
+            return readCore(ApiReply.of(clients.client(instance, WhmcsCoreApi.class).call(form)));
+        }
+        form.putSingle("token", instance.credential("token"));
+        ApiOutcome outcome = readBilling(ApiReply.of(clients.client(instance, BillingApi.class).call(form)));
+        if (action.action().equals("download_invoice") && outcome instanceof ApiOutcome.Success ok) {
+            return capDownload(ok, Long.parseLong(instance.option("max-download-bytes", Long.toString(DEFAULT_MAX_DOWNLOAD))));
+        }
+        return outcome;
+    }
+
+    /**
+     * The billing API answers success as {@code "result": "OK"} or {@code "success"}, and failure in five shapes:
+     * {@code {"code":-1,"message":...}}, {@code {"code":-3,...}}, {@code {"result":"-1","message":...}},
+     * {@code {"result":-1,"error":...}} and add_contact's map of error keys {@code {"-1":"fill_required_fields",
+     * "message_email_incorrect":...}}. All become {@code error.code} = the API's number and a message; the raw body
+     * is {@code error.upstream}. "Invalid token" is an authentication failure.
+     */
+    static ApiOutcome readBilling(ApiReply reply) {
+        JsonNode body = parse(reply.body());
+        if (body == null || !body.isObject()) {
+            return reply.is2xx() ? new ApiOutcome.Malformed("the answer is not the billing API's JSON", reply.body())
+                    : new ApiOutcome.HttpFailure(reply.status(), reply.body());
+        }
+        String result = body.path("result").asText("");
+        if (result.equalsIgnoreCase("OK") || result.equalsIgnoreCase("success")) {
+            return new ApiOutcome.Success(body);
+        }
+        String code;
+        String message;
+        if (body.has("code")) {
+            code = body.get("code").asText();
+            message = body.path("message").asText(body.path("error").asText(""));
+        } else if (body.has("result") && body.get("result").asText().matches("-\\d+")) {
+            code = body.get("result").asText();
+            message = body.hasNonNull("message") ? body.get("message").asText() : body.path("error").asText("");
+        } else if (body.has("-1")) {
+            code = "-1";
+            List<String> keys = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getKey().equals("-1")) {
+                    keys.add(e.getKey());
+                }
+            }
+            message = body.get("-1").asText() + (keys.isEmpty() ? "" : ": " + String.join(", ", keys));
+        } else if (body.has("error")) {
+            code = ErrorCodes.http(reply.status());
+            message = body.get("error").asText();
+        } else {
+            return reply.is2xx() ? new ApiOutcome.Malformed("neither success nor a known failure shape", reply.body())
+                    : new ApiOutcome.HttpFailure(reply.status(), reply.body());
+        }
+        ErrorInfo error = new ErrorInfo(code, message.isEmpty() ? "the billing API reported an error" : message, false,
+                reply.body());
+        String lower = message.toLowerCase();
+        if (reply.status() == 401 || lower.contains("invalid token") || lower.contains("token expired")
+                || lower.contains("expired token")) {
+            return new ApiOutcome.AuthFailure(error);
+        }
+        return new ApiOutcome.ApiError(error);
+    }
+
+    /**
+     * The core API: {@code {"result":"success",...}} or {@code {"result":"error","message":...}}. "Authentication
+     * Failed" and "Invalid IP" (HTTP 403) stop calls to the instance.
+     */
+    static ApiOutcome readCore(ApiReply reply) {
+        JsonNode body = parse(reply.body());
+        if (body == null || !body.isObject() || !body.has("result")) {
+            if (reply.status() == 403 && reply.body() != null && reply.body().contains("Invalid IP")) {
+                return new ApiOutcome.AuthFailure(new ErrorInfo("INVALID_IP", reply.body().trim(), false, reply.body()));
+            }
+            return reply.is2xx() ? new ApiOutcome.Malformed("the answer is not WHMCS's JSON", reply.body())
+                    : new ApiOutcome.HttpFailure(reply.status(), reply.body());
+        }
+        if ("success".equals(body.get("result").asText())) {
+            return new ApiOutcome.Success(body);
+        }
+        String message = body.path("message").asText("the WHMCS API reported an error");
+        if (message.startsWith("Authentication Failed") || message.startsWith("Invalid IP")) {
+            return new ApiOutcome.AuthFailure(new ErrorInfo("AUTH", message, false, reply.body()));
+        }
+        return new ApiOutcome.ApiError(new ErrorInfo("error", message, false, reply.body()));
+    }
+
+    /** A PDF beyond the cap is a clear failure, not an oversized result event. */
+    static ApiOutcome capDownload(ApiOutcome.Success ok, long maxBytes) {
+        String b64 = ok.response().path("message").asText("");
+        long bytes = b64.length() / 4L * 3;
+        if (bytes > maxBytes) {
+            return new ApiOutcome.ApiError(new ErrorInfo(ErrorCodes.TOO_LARGE, "the invoice PDF has about " + bytes
+                    + " bytes; at most " + maxBytes + " are carried in a result (options.max-download-bytes)", false, null));
+        }
+        return ok;
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public Set<String> secretNames() {
+        return Set.of("token", "secret", "identifier", "password1", "password2", "pass", "reset_token", "co_secret",
+                "code");
     }
 }

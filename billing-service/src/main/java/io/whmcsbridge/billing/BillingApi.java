@@ -1,0 +1,19 @@
+package io.whmcsbridge.billing;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** The hosting billing API (seed 002): {@code whmcs.php}, a form POST with {@code action} and {@code token}. */
+@RegisterRestClient(configKey = "billing-api")
+@Path("/whmcs.php")
+interface BillingApi {
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    Response call(MultivaluedMap<String, String> form);
+}

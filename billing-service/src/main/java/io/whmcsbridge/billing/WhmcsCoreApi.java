@@ -1,0 +1,22 @@
+package io.whmcsbridge.billing;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/**
+ * The WHMCS core API (seed 003): POST {@code includes/api.php} with {@code identifier}, {@code secret},
+ * {@code action} and {@code responsetype=json}; the answer's {@code result} is {@code success} or {@code error}.
+ */
+@RegisterRestClient(configKey = "whmcs-core")
+@Path("/includes/api.php")
+interface WhmcsCoreApi {
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    Response call(MultivaluedMap<String, String> form);
+}
