@@ -1,17 +1,206 @@
 package io.whmcsbridge.projects;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.whmcsbridge.model.ErrorCodes;
+import io.whmcsbridge.model.ErrorInfo;
+import io.whmcsbridge.model.Json;
 import io.whmcsbridge.runtime.api.ApiGateway;
 import io.whmcsbridge.runtime.api.ApiInstance;
 import io.whmcsbridge.runtime.api.ApiOutcome;
+import io.whmcsbridge.runtime.api.ApiReply;
+import io.whmcsbridge.runtime.api.RestClients;
 import io.whmcsbridge.runtime.catalogue.ActionSpec;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
-/** Talks to the projects API. (Being written by the projects issue.) */
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Calls wbTeamPro and reads its envelope. Credentials: {@code username} and either {@code password-md5} (the MD5
+ * the API wants, so the plain password need not be stored) or {@code password} (hashed here). Options:
+ * {@code format} ({@code json}|{@code xml}), {@code url-form} ({@code clean}|{@code direct}), {@code http-methods}
+ * ({@code native}, or {@code post} for servers that only pass GET and POST: the operation then travels only in the
+ * {@code method} parameter), {@code max-download-bytes} (downloadFile, default 1 MiB).
+ */
 @ApplicationScoped
 public class WbTeamProGateway implements ApiGateway {
+    static final long DEFAULT_MAX_DOWNLOAD = 1024 * 1024;
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
+
+    @Inject
+    RestClients clients;
+
     @Override
     public ApiOutcome call(ApiInstance instance, ActionSpec action, ObjectNode params) {
-        throw new UnsupportedOperationException("not written yet");
+        ProjectsActions.Method m = ProjectsActions.BY_NAME.get(action.action());
+        ObjectNode rest = params.deepCopy();
+        StringBuilder chain = new StringBuilder();
+        Matcher ph = PLACEHOLDER.matcher(m.chain());
+        while (ph.find()) {
+            ph.appendReplacement(chain, rest.remove(ph.group(1)).asText());
+        }
+        ph.appendTail(chain);
+        String format = instance.option("format", "json");
+        String httpMethod = "post".equalsIgnoreCase(instance.option("http-methods", "native"))
+                && !m.httpMethod().equals("GET") ? "POST" : m.httpMethod();
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("username", instance.credential("username"));
+        fields.put("password", passwordMd5(instance));
+        fields.put("method", m.httpMethod().toLowerCase());
+        fields.put("params", rest.toString());
+        WbTeamProApi api = clients.client(instance, WbTeamProApi.class);
+        Response response;
+        if ("direct".equalsIgnoreCase(instance.option("url-form", "clean"))) {
+            fields.put("action", "v1." + chain + "." + format);
+            response = httpMethod.equals("GET") ? api.getDirect(fields) : api.postDirect(form(fields));
+        } else {
+            String path = "v1/" + chain.toString().replace('.', '/') + "/" + format;
+            response = switch (httpMethod) {
+                case "GET" -> api.get(path, fields);
+                case "DELETE" -> api.delete(path, fields);
+                case "PUT" -> api.put(path, form(fields));
+                default -> api.post(path, form(fields));
+            };
+        }
+        ApiOutcome outcome = read(ApiReply.of(response));
+        if (m.name().equals("downloadFile") && outcome instanceof ApiOutcome.Success ok) {
+            long max = Long.parseLong(instance.option("max-download-bytes", Long.toString(DEFAULT_MAX_DOWNLOAD)));
+            long bytes = ok.response().path("download").path("content").asText("").length() / 4L * 3;
+            if (bytes > max) {
+                return new ApiOutcome.ApiError(new ErrorInfo(ErrorCodes.TOO_LARGE, "the file has about " + bytes
+                        + " bytes; at most " + max + " are carried in a result (options.max-download-bytes)", false, null));
+            }
+        }
+        return outcome;
+    }
+
+    private static MultivaluedMap<String, String> form(Map<String, String> fields) {
+        MultivaluedMap<String, String> form = new MultivaluedHashMap<>();
+        fields.forEach(form::putSingle);
+        return form;
+    }
+
+    static String passwordMd5(ApiInstance instance) {
+        String hash = instance.credentials().get("password-md5");
+        if (hash != null && !hash.isBlank()) {
+            return hash.trim().toLowerCase();
+        }
+        try {
+            byte[] d = MessageDigest.getInstance("MD5").digest(instance.credential("password").getBytes(StandardCharsets.UTF_8));
+            return String.format("%032x", new BigInteger(1, d));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The envelope {@code {"request": {code, message, ...}, "response": {data, <resource keys>}}}, in JSON or XML.
+     * Success is a 2xx {@code request.code}; the result's response is {@code response} with every scalar as text, so
+     * JSON and XML answers give the same result. 401 (login failed) and 403 (address banned) stop calls to the
+     * instance: the API bans an address after 3 failed logins.
+     */
+    static ApiOutcome read(ApiReply reply) {
+        JsonNode env = parse(reply.body());
+        if (env == null || !env.has("request")) {
+            return reply.is2xx() ? new ApiOutcome.Malformed("the answer is not wbTeamPro's envelope", reply.body())
+                    : new ApiOutcome.HttpFailure(reply.status(), reply.body());
+        }
+        int code = env.path("request").path("code").asInt(reply.status());
+        String message = env.path("request").path("message").asText("");
+        if (code >= 200 && code < 300) {
+            return new ApiOutcome.Success(text(env.path("response")));
+        }
+        ErrorInfo error = new ErrorInfo(Integer.toString(code), message.isEmpty() ? "wbTeamPro answered " + code : message,
+                false, reply.body());
+        if (code == 401 || code == 403) {
+            return new ApiOutcome.AuthFailure(error);
+        }
+        if (code >= 500) {
+            return new ApiOutcome.HttpFailure(code, reply.body());
+        }
+        return new ApiOutcome.ApiError(error);
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            if (body.stripLeading().startsWith("<")) {
+                DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+                f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+                f.setExpandEntityReferences(false);
+                Element root = f.newDocumentBuilder().parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)))
+                        .getDocumentElement();
+                return fromXml(root);
+            }
+            return Json.MAPPER.readTree(body);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Elements with child elements become objects ({@code type="array"}: arrays of their children); leaves text. */
+    private static JsonNode fromXml(Element e) {
+        boolean hasChildren = false;
+        for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
+            hasChildren |= c.getNodeType() == Node.ELEMENT_NODE;
+        }
+        if ("array".equals(e.getAttribute("type"))) {
+            ArrayNode a = Json.MAPPER.createArrayNode();
+            for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
+                if (c.getNodeType() == Node.ELEMENT_NODE) {
+                    a.add(fromXml((Element) c));
+                }
+            }
+            return a;
+        }
+        if (!hasChildren) {
+            return Json.MAPPER.getNodeFactory().textNode(e.getTextContent());
+        }
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
+            if (c.getNodeType() == Node.ELEMENT_NODE) {
+                String name = c.getNodeName().startsWith("_") ? c.getNodeName().substring(1) : c.getNodeName();
+                o.set(name, fromXml((Element) c));
+            }
+        }
+        return o;
+    }
+
+    /** Every scalar as text: what XML can say, so that both formats normalise to the same JSON. */
+    static JsonNode text(JsonNode n) {
+        if (n.isObject()) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            n.fields().forEachRemaining(e -> o.set(e.getKey(), text(e.getValue())));
+            return o;
+        }
+        if (n.isArray()) {
+            ArrayNode a = Json.MAPPER.createArrayNode();
+            n.forEach(v -> a.add(text(v)));
+            return a;
+        }
+        return n.isNull() ? n : Json.MAPPER.getNodeFactory().textNode(n.asText());
+    }
+
+    @Override
+    public Set<String> secretNames() {
+        return Set.of("password", "password-md5", "username");
     }
 }

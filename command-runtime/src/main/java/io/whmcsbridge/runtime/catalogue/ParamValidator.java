@@ -145,7 +145,7 @@ public final class ParamValidator {
                 if (v.isBoolean()) {
                     return v;
                 }
-                String s = v.asText().trim().toLowerCase();
+                String s = v.asText().strip().toLowerCase();
                 return switch (s) {
                     case "true", "1" -> NODES.booleanNode(true);
                     case "false", "0" -> NODES.booleanNode(false);
@@ -203,7 +203,8 @@ public final class ParamValidator {
             return v.decimalValue();
         }
         if (v.isTextual()) {
-            String s = v.asText().trim();
+            // exactly a decimal: no trim(), which would also strip control characters such as NUL
+            String s = v.asText();
             if (DECIMAL.matcher(s).matches()) {
                 return new BigDecimal(s);
             }
