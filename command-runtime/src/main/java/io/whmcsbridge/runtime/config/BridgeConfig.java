@@ -91,6 +91,10 @@ public interface BridgeConfig {
         /** Published rows older than this are deleted. */
         @WithDefault("7d")
         Duration retention();
+
+        /** The service publishes its outbox itself; false when a Debezium connector relays it (deploy/debezium). */
+        @WithDefault("true")
+        boolean relayEnabled();
     }
 
     /** The HTTP ingress: REST commands, command status, webhooks. */

@@ -106,6 +106,9 @@ public class OutboxRelay {
 
     /** Asks the relay to drain; coalesces wake-ups that arrive while a drain is queued. */
     public void wake() {
+        if (!config.outbox().relayEnabled()) {
+            return; // a Debezium connector relays the outbox
+        }
         if (!stopping && wakeQueued.compareAndSet(false, true)) {
             try {
                 relayThread.execute(this::drain);

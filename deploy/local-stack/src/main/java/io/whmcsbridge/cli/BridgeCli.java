@@ -1,0 +1,24 @@
+package io.whmcsbridge.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The command-line tool: {@code stack} runs the whole system locally; {@code send}, {@code follow} and
+ * {@code status} talk to it (or to an external Kafka and PostgreSQL with {@code --bootstrap-servers} and
+ * {@code --jdbc-url}).
+ */
+@Command(name = "bridge", mixinStandardHelpOptions = true, version = "WHMCS Event Bridge 0.1.0",
+        description = "WHMCS Event Bridge: run the local stack, send commands, follow results, show a command's status.",
+        subcommands = { Stack.class, Send.class, Follow.class, Status.class })
+public final class BridgeCli {
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new BridgeCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println(e.getMessage());
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+}
