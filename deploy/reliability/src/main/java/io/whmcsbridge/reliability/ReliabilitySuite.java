@@ -1,0 +1,394 @@
+package io.whmcsbridge.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.whmcsbridge.infra.EmbeddedKafkaBroker;
+import io.whmcsbridge.infra.EmbeddedPostgresServer;
+import io.whmcsbridge.infra.ServiceProcess;
+import io.whmcsbridge.model.Json;
+import io.whmcsbridge.simulator.Fault;
+import io.whmcsbridge.simulator.RecordedCall;
+import io.whmcsbridge.simulator.SimulatorSettings;
+import io.whmcsbridge.simulator.WhmcsSimulator;
+import io.whmcsbridge.simulator.abuse.AbuseManagerSim;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Kills, restarts and faults while a numbered workload runs through abuse-service (its own process) over the
+ * embedded broker and database and the simulator; then checks every command id: nothing lost, no report filed
+ * twice, per-key order kept, UNKNOWN bounded and really uncertain, the consumer back within 60 s of each restart,
+ * the outbox drained. Exits non-zero when an invariant breaks.
+ *
+ * <pre>./mvnw -q -pl deploy/reliability exec:java -Dexec.args="--short"</pre>
+ */
+public final class ReliabilitySuite {
+    static final String COMMANDS = "whmcs.abuse.commands";
+    static final String RESULTS = "whmcs.abuse.results";
+    static final int CAP = 16;
+
+    /** How much to do: the short run is what CI runs. */
+    public record Plan(int commands, int keys, double rate, int kills, long seed) {
+        public static Plan quick() {
+            return new Plan(500, 50, 40, 3, 7);
+        }
+
+        public static Plan full() {
+            return new Plan(4000, 200, 60, 6, 11);
+        }
+    }
+
+    private final Plan plan;
+    private final Path root;
+    private final Map<String, Long> firstResult = new ConcurrentHashMap<>();
+    private final AtomicLong lastResultNanos = new AtomicLong();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final List<String> timeline = new ArrayList<>();
+    private final long t0 = System.nanoTime();
+
+    public ReliabilitySuite(Plan plan, Path root) {
+        this.plan = plan;
+        this.root = root;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--short");
+        Path root = Path.of(System.getProperty("maven.multiModuleProjectDirectory", ".")).toAbsolutePath().normalize();
+        ObjectNode report = new ReliabilitySuite(quick ? Plan.quick() : Plan.full(), root).run();
+        Path out = root.resolve("target/reliability/reliability-" + Instant.now().toString().replace(':', '-') + ".json");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        System.out.println("JSON: " + out);
+        System.exit(report.path("passed").asBoolean() ? 0 : 1);
+    }
+
+    private void log(String what) {
+        String line = String.format("%6.1fs %s", (System.nanoTime() - t0) / 1e9, what);
+        timeline.add(line);
+        System.out.println(line);
+    }
+
+    public ObjectNode run() throws Exception {
+        Random random = new Random(plan.seed());
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().port(0).partitions(4).build().start();
+        kafka.createTopics(4, COMMANDS, RESULTS, COMMANDS + ".dlq");
+        EmbeddedPostgresServer pg = new EmbeddedPostgresServer(0, null).start();
+        pg.createRole("whmcs", "whmcs");
+        pg.createDatabase("whmcs_abuse", "whmcs");
+        WhmcsSimulator sim = WhmcsSimulator.start("127.0.0.1", 0, new SimulatorSettings());
+        // standing faults: 5xx, dropped connections, read timeouts (2 s read-timeout), some latency
+        Fault standing = new Fault(15, 0.01, 0.01, 0.02, List.of(500, 503), 0);
+        sim.context().setFault("abuse", standing);
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("WHMCS_DB_URL", pg.jdbcUrl("whmcs_abuse"));
+        env.put("WHMCS_DB_USER", "whmcs");
+        env.put("WHMCS_DB_PASSWORD", "whmcs");
+        env.put("ABUSE_API_BASE_URL", "http://127.0.0.1:" + sim.port());
+        env.put("ABUSE_API_ID", AbuseManagerSim.DEFAULT_API_ID);
+        env.put("WHMCS_INSTANCES_DEFAULT_MAX_IN_FLIGHT", Integer.toString(CAP));
+        env.put("WHMCS_INSTANCES_DEFAULT_READ_TIMEOUT", "2s");
+        env.put("WHMCS_OUTBOX_POLL_INTERVAL", "1s");
+        env.put("WHMCS_PROCESSING_STORE_RETRY_DELAY", "500ms");
+        env.put("MALLOC_ARENA_MAX", "2");
+        int port = freePort();
+        Path app = root.resolve("abuse-service/target/quarkus-app");
+        Path logFile = root.resolve("target/reliability/abuse-service.log");
+        List<String> jvm = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m");
+        ServiceProcess service = ServiceProcess.start(app, jvm, env, port, logFile);
+        log("service ready in " + service.readyMillis() + " ms");
+        Thread results = new Thread(() -> consume(kafka.bootstrapServers()), "results");
+        results.setDaemon(true);
+        results.start();
+
+        String[] ids = new String[plan.commands()];
+        Thread producer = new Thread(() -> produce(kafka, run, ids), "producer");
+        producer.start();
+        double seconds = plan.commands() / plan.rate();
+        List<Double> resumeSeconds = new ArrayList<>();
+        int kills = 0;
+        int injectedLatencySpikes = 0;
+        boolean kafkaBounced = false;
+        boolean pgBounced = false;
+        // chaos at random points of the production window: SIGKILLs, one Kafka bounce, one PostgreSQL bounce
+        List<Double> at = new ArrayList<>();
+        for (int i = 0; i < plan.kills() + 3; i++) {
+            at.add(1 + random.nextDouble() * (seconds - 2));
+        }
+        at.sort(Double::compare);
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < plan.kills(); i++) {
+            events.add("kill");
+        }
+        events.add("kafka");
+        events.add("postgres");
+        events.add("spike");
+        java.util.Collections.shuffle(events, random);
+        for (int i = 0; i < events.size(); i++) {
+            sleepUntil(t0 + (long) (at.get(i) * 1e9) + Duration.ofSeconds(2).toNanos());
+            switch (events.get(i)) {
+                case "kill" -> {
+                    service.kill();
+                    kills++;
+                    log("SIGKILL the service (" + kills + ")");
+                    long restart = System.nanoTime();
+                    service = ServiceProcess.start(app, jvm, env, port, logFile);
+                    double resumed = awaitNewResult(restart, Duration.ofSeconds(90));
+                    resumeSeconds.add(resumed);
+                    log("service back in " + service.readyMillis() + " ms; first new result after " + String.format("%.1f", resumed) + " s");
+                }
+                case "kafka" -> {
+                    log("stop Kafka");
+                    kafka.stop();
+                    Thread.sleep(2000);
+                    long restart = System.nanoTime();
+                    kafka.restart();
+                    kafkaBounced = true;
+                    double resumed = awaitNewResult(restart, Duration.ofSeconds(90));
+                    resumeSeconds.add(resumed);
+                    log("Kafka back; first new result after " + String.format("%.1f", resumed) + " s");
+                }
+                case "postgres" -> {
+                    log("stop PostgreSQL");
+                    pg.stop();
+                    Thread.sleep(2000);
+                    long restart = System.nanoTime();
+                    pg.restart();
+                    pgBounced = true;
+                    double resumed = awaitNewResult(restart, Duration.ofSeconds(90));
+                    resumeSeconds.add(resumed);
+                    log("PostgreSQL back; first new result after " + String.format("%.1f", resumed) + " s");
+                }
+                default -> {
+                    log("latency spike: 1500 ms for 3 s");
+                    sim.context().setFault("abuse", new Fault(1500, 0, 0, 0, List.of(503), 0));
+                    Thread.sleep(3000);
+                    sim.context().setFault("abuse", standing);
+                    injectedLatencySpikes++;
+                }
+            }
+        }
+        producer.join();
+        sim.context().setFault("abuse", Fault.NONE);
+        log("workload produced; waiting for every result");
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < deadline && java.util.Arrays.stream(ids).anyMatch(id -> !firstResult.containsKey(id))) {
+            Thread.sleep(500);
+        }
+        Thread.sleep(3000); // let the outbox relay's last pass finish
+        ObjectNode report = check(run, ids, pg, sim, kills, resumeSeconds, kafkaBounced, pgBounced, injectedLatencySpikes);
+        stop.set(true);
+        service.close();
+        sim.close();
+        kafka.close();
+        pg.close();
+        return report;
+    }
+
+    private ObjectNode check(String run, String[] ids, EmbeddedPostgresServer pg, WhmcsSimulator sim, int kills,
+            List<Double> resumeSeconds, boolean kafkaBounced, boolean pgBounced, int spikes) throws Exception {
+        Map<String, String> status = new HashMap<>();
+        Map<String, String> errorCode = new HashMap<>();
+        long unpublished;
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("whmcs_abuse"), "whmcs", "whmcs")) {
+            try (PreparedStatement q = c.prepareStatement("SELECT command_id, status, error_code FROM command_log WHERE command_id LIKE ?")) {
+                q.setString(1, "rel-" + run + "-%");
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        status.put(rs.getString(1), rs.getString(2));
+                        errorCode.put(rs.getString(1), rs.getString(3));
+                    }
+                }
+            }
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM outbox_event WHERE published_at IS NULL")) {
+                rs.next();
+                unpublished = rs.getLong(1);
+            }
+        }
+        Set<String> terminal = Set.of("SUCCEEDED", "FAILED", "REJECTED", "UNKNOWN");
+        int lost = 0;
+        List<String> lostIds = new ArrayList<>();
+        for (String id : ids) {
+            if (!terminal.contains(status.get(id)) || !firstResult.containsKey(id)) {
+                lost++;
+                if (lostIds.size() < 10) {
+                    lostIds.add(id + "=" + status.get(id) + (firstResult.containsKey(id) ? "" : " (no result event)"));
+                }
+            }
+        }
+        Map<String, Integer> reportsPerId = new HashMap<>();
+        for (AbuseManagerSim.AbuseReport r : sim.api(AbuseManagerSim.class).reports()) {
+            if (r.additionalInfo() != null && r.additionalInfo().startsWith("rel-" + run)) {
+                reportsPerId.merge(r.additionalInfo(), 1, Integer::sum);
+            }
+        }
+        long duplicates = reportsPerId.values().stream().filter(n -> n > 1).count();
+        // per key, the calls that reached the API must start in command order
+        Map<String, List<RecordedCall>> byKey = new HashMap<>();
+        Set<String> reached = new java.util.HashSet<>();
+        for (RecordedCall call : sim.context().calls()) {
+            String info = call.params().get("additional_info");
+            if (info != null && info.startsWith("rel-" + run)) {
+                reached.add(info);
+                byKey.computeIfAbsent(keyOf(info), k -> new ArrayList<>()).add(call);
+            }
+        }
+        int orderViolations = 0;
+        for (List<RecordedCall> calls : byKey.values()) {
+            calls.sort((a, b) -> Long.compare(a.startedNanos(), b.startedNanos()));
+            for (int i = 1; i < calls.size(); i++) {
+                if (seqOf(calls.get(i)) < seqOf(calls.get(i - 1))) {
+                    orderViolations++;
+                }
+            }
+        }
+        long unknown = status.values().stream().filter("UNKNOWN"::equals).count();
+        long hangsAndDrops = sim.context().calls().stream()
+                .filter(c -> Set.of("HANG", "DROP", "HANG_AFTER_EFFECT", "DROP_AFTER_EFFECT").contains(c.outcome())).count();
+        long bound = (long) (kills + hangsAndDrops + (kafkaBounced ? 1 : 0) + (pgBounced ? 1 : 0)) * CAP;
+        long notUncertain = status.entrySet().stream().filter(e -> e.getValue().equals("UNKNOWN"))
+                .filter(e -> !reached.contains(e.getKey()) && !"INTERRUPTED".equals(errorCode.get(e.getKey()))).count();
+        double maxResume = resumeSeconds.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+
+        ObjectNode r = Json.MAPPER.createObjectNode();
+        r.put("date", Instant.now().toString()).put("commands", ids.length).put("keys", plan.keys()).put("capInFlight", CAP);
+        r.put("kills", kills).put("kafkaRestarts", kafkaBounced ? 1 : 0).put("postgresRestarts", pgBounced ? 1 : 0)
+                .put("latencySpikes", spikes).put("injectedHangsAndDrops", hangsAndDrops)
+                .put("injected5xx", sim.context().calls().stream().filter(c -> c.outcome().startsWith("HTTP_5")).count());
+        r.put("lost", lost).put("duplicateSideEffects", duplicates).put("orderViolations", orderViolations)
+                .put("unknown", unknown).put("unknownBound", bound).put("unknownNotUncertain", notUncertain)
+                .put("maxResumeSeconds", Math.round(maxResume * 10) / 10.0).put("outboxUnpublished", unpublished);
+        status.values().stream().collect(java.util.stream.Collectors.groupingBy(s -> s, java.util.stream.Collectors.counting()))
+                .forEach((s, n) -> r.with("statuses").put(s, n));
+        r.putPOJO("lostExamples", lostIds);
+        r.putPOJO("timeline", timeline);
+        boolean passed = lost == 0 && duplicates == 0 && orderViolations == 0 && unknown <= bound && notUncertain == 0
+                && maxResume <= 60 && unpublished == 0;
+        r.put("passed", passed);
+        System.out.println();
+        System.out.printf("| commands | kills | Kafka/PG restarts | hangs+drops | 5xx | lost | duplicates | order violations | UNKNOWN (bound) | max resume s | outbox left | passed |%n");
+        System.out.printf("|---|---|---|---|---|---|---|---|---|---|---|---|%n");
+        System.out.printf("| %d | %d | %d/%d | %d | %d | %d | %d | %d | %d (%d) | %.1f | %d | %s |%n", ids.length, kills,
+                kafkaBounced ? 1 : 0, pgBounced ? 1 : 0, hangsAndDrops, r.path("injected5xx").asLong(), lost, duplicates,
+                orderViolations, unknown, bound, maxResume, unpublished, passed);
+        System.out.println("statuses: " + r.path("statuses") + (lostIds.isEmpty() ? "" : " lost: " + lostIds));
+        return r;
+    }
+
+    private void produce(EmbeddedKafkaBroker kafka, String run, String[] ids) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("acks", "all");
+        p.put("delivery.timeout.ms", "120000");
+        p.put("retries", Integer.toString(Integer.MAX_VALUE));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            long start = System.nanoTime();
+            for (int i = 0; i < ids.length; i++) {
+                long due = start + (long) (i * 1e9 / plan.rate());
+                while (System.nanoTime() < due) {
+                    Thread.sleep(Math.max(1, (due - System.nanoTime()) / 1_000_000));
+                }
+                int key = i % plan.keys();
+                String id = "rel-" + run + "-k" + key + "-" + (i / plan.keys());
+                ids[i] = id;
+                String value = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"reliability\",\"type\":\"whmcs.abuse.create\","
+                        + "\"data\":{\"params\":{\"service_id\":" + (key + 1) + ",\"category\":\"Spam\",\"additional_info\":\"" + id + "\"}}}";
+                producer.send(new ProducerRecord<>(COMMANDS, "k" + key, value.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void consume(String bootstrap) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("enable.auto.commit", "false");
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(RESULTS).stream().map(i -> new TopicPartition(RESULTS, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            while (!stop.get()) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    try {
+                        JsonNode e = Json.MAPPER.readTree(r.value());
+                        firstResult.putIfAbsent(e.path("subject").asText(), System.nanoTime());
+                        lastResultNanos.set(System.nanoTime());
+                    } catch (Exception ignored) {
+                        // not a result
+                    }
+                }
+            }
+        } catch (Exception e) {
+            if (!stop.get()) {
+                log("result consumer stopped: " + e);
+            }
+        }
+    }
+
+    /** Seconds from {@code since} to the first result that arrived after it. */
+    private double awaitNewResult(long since, Duration max) throws InterruptedException {
+        long deadline = since + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (lastResultNanos.get() > since) {
+                return (lastResultNanos.get() - since) / 1e9;
+            }
+            Thread.sleep(50);
+        }
+        return max.toSeconds();
+    }
+
+    private static String keyOf(String id) {
+        String rest = id.substring(0, id.lastIndexOf('-'));
+        return rest.substring(rest.lastIndexOf('-') + 1);
+    }
+
+    private static int seqOf(RecordedCall c) {
+        String info = c.params().get("additional_info");
+        return Integer.parseInt(info.substring(info.lastIndexOf('-') + 1));
+    }
+
+    private static void sleepUntil(long nanos) throws InterruptedException {
+        while (System.nanoTime() < nanos) {
+            Thread.sleep(Math.max(1, (nanos - System.nanoTime()) / 1_000_000));
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
