@@ -153,6 +153,31 @@ public final class BadInputCorpus {
         return outcomes;
     }
 
+    /**
+     * Loads the common corpus and the service's own ({@code bad-input/<family>.jsonl}), runs it with a good command
+     * after it, and asserts what a service must do with bad input: every record REJECTED or dead-lettered with a
+     * reason, the good command processed, nothing but it reaching the API.
+     *
+     * @param type     a valid command type, for {@code $TYPE}
+     * @param apiCalls how many calls the API has seen so far
+     * @return a one-line summary for the test's output
+     */
+    public static String assertHandled(BridgeTestClient client, String family, String type, CloudEvent good,
+            java.util.function.IntSupplier apiCalls) {
+        List<Entry> corpus = load("bad-input/common.jsonl", "bad-input/" + family + ".jsonl");
+        org.junit.jupiter.api.Assertions.assertTrue(corpus.size() >= 50, "at least 50 bad records, got " + corpus.size());
+        int before = apiCalls.getAsInt();
+        List<Outcome> outcomes = run(client, family, type, corpus, good, Duration.ofSeconds(60));
+        List<String> wrong = outcomes.stream().filter(o -> !o.asExpected()).map(Object::toString).toList();
+        org.junit.jupiter.api.Assertions.assertTrue(wrong.isEmpty(), "records not handled as expected:\n" + String.join("\n", wrong));
+        org.junit.jupiter.api.Assertions.assertEquals(before + 1, apiCalls.getAsInt(), "only the good command reached the API");
+        String summary = String.format("%s bad-input corpus: %d records, %d to the DLQ, %d REJECTED", family, outcomes.size(),
+                outcomes.stream().filter(o -> o.got().equals("DLQ")).count(),
+                outcomes.stream().filter(o -> o.got().equals("REJECTED")).count());
+        System.out.println(summary);
+        return summary;
+    }
+
     private static String fill(String text, String id, String type, String family) {
         return text.replace("$ID", id).replace("$TYPE", type).replace("$FAMILY", family);
     }
