@@ -229,6 +229,10 @@ public class BillingActions implements ActionCatalogue {
         return m;
     }
 
+    /** Core list actions that page with limitstart/limitnum; {@code all_pages} makes the service collect every page. */
+    static final java.util.Set<String> CORE_PAGED = java.util.Set.of("GetClients", "GetOrders", "GetInvoices", "GetQuotes",
+            "GetTickets", "GetUsers", "GetActivityLog");
+
     /** Required parameters where the WHMCS documentation names them (API-NOTES.md); others pass through. */
     private static final Map<String, List<Param>> CORE_KNOWN = Map.of(
             "GetClientsDetails", List.of(Param.id("clientid"), Param.email("email")),
@@ -252,8 +256,15 @@ public class BillingActions implements ActionCatalogue {
                         .idempotent(CORE_READS.contains(action))
                         .describe("WHMCS core API, " + category + (CORE_KNOWN.containsKey(action) ? "" : "; parameters as WHMCS documents them"))
                         .openParams();
-                List<Param> known = CORE_KNOWN.get(action);
-                if (known != null) {
+                List<Param> known = new ArrayList<>(CORE_KNOWN.getOrDefault(action, List.of()));
+                if (CORE_PAGED.contains(action)) {
+                    if (known.stream().noneMatch(p -> p.name().equals("limitstart"))) {
+                        known.add(Param.integer("limitstart").min(0));
+                        known.add(Param.integer("limitnum").min(1));
+                    }
+                    known.add(Param.bool("all_pages").describe("collect every page (up to options.max-pages), not sent to WHMCS"));
+                }
+                if (!known.isEmpty()) {
                     b.params(known.toArray(Param[]::new));
                 }
                 if (action.equals("GetClientsDetails")) {

@@ -44,7 +44,12 @@ public class BillingGateway implements ApiGateway {
             form.putSingle("identifier", instance.credential("identifier"));
             form.putSingle("secret", instance.credential("secret"));
             form.putSingle("responsetype", "json");
-            return readCore(ApiReply.of(clients.client(instance, WhmcsCoreApi.class).call(form)));
+            form.remove("all_pages");
+            WhmcsCoreApi api = clients.client(instance, WhmcsCoreApi.class);
+            if (params.path("all_pages").asBoolean(false)) {
+                return allPages(api, form, Integer.parseInt(instance.option("max-pages", "50")));
+            }
+            return readCore(ApiReply.of(api.call(form)));
         }
         form.putSingle("token", instance.credential("token"));
         ApiOutcome outcome = readBilling(ApiReply.of(clients.client(instance, BillingApi.class).call(form)));
@@ -127,6 +132,70 @@ public class BillingGateway implements ApiGateway {
             return new ApiOutcome.AuthFailure(new ErrorInfo("AUTH", message, false, reply.body()));
         }
         return new ApiOutcome.ApiError(new ErrorInfo("error", message, false, reply.body()));
+    }
+
+    /**
+     * Collects every page of a core list action: {@code limitstart} advances by what each page returned until
+     * {@code totalresults} are in or {@code maxPages} were read. The result is the first page's answer with the list
+     * holding every record, {@code numreturned} the records collected, {@code startnumber} where the collection began,
+     * {@code totalresults} as WHMCS reported it, plus {@code pages} and {@code truncated}.
+     */
+    static ApiOutcome allPages(WhmcsCoreApi api, MultivaluedMap<String, String> form, int maxPages) {
+        int start = form.containsKey("limitstart") ? Integer.parseInt(form.getFirst("limitstart")) : 0;
+        if (!form.containsKey("limitnum")) {
+            form.putSingle("limitnum", "100");
+        }
+        ObjectNode first = null;
+        com.fasterxml.jackson.databind.node.ArrayNode all = Json.MAPPER.createArrayNode();
+        int total = 0;
+        int pages = 0;
+        int next = start;
+        boolean truncated = false;
+        while (true) {
+            form.putSingle("limitstart", Integer.toString(next));
+            ApiOutcome page = readCore(ApiReply.of(api.call(form)));
+            if (!(page instanceof ApiOutcome.Success ok)) {
+                return page;
+            }
+            pages++;
+            ObjectNode body = (ObjectNode) ok.response();
+            if (first == null) {
+                first = body;
+                total = body.path("totalresults").asInt(0);
+            }
+            com.fasterxml.jackson.databind.node.ArrayNode items = listOf(body);
+            int returned = body.path("numreturned").asInt(items == null ? 0 : items.size());
+            if (items != null) {
+                all.addAll(items);
+            }
+            next += returned;
+            if (returned == 0 || next - start >= total - start || next >= total) {
+                break;
+            }
+            if (pages >= maxPages) {
+                truncated = true;
+                break;
+            }
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode firstList = listOf(first);
+        if (firstList != null) {
+            firstList.removeAll();
+            firstList.addAll(all);
+        }
+        first.put("startnumber", start).put("numreturned", all.size()).put("totalresults", total)
+                .put("pages", pages).put("truncated", truncated);
+        return new ApiOutcome.Success(first);
+    }
+
+    /** WHMCS nests lists twice ({@code "invoices": {"invoice": [...]}}): the one array under an object field. */
+    private static com.fasterxml.jackson.databind.node.ArrayNode listOf(ObjectNode body) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+            JsonNode v = it.next().getValue();
+            if (v.isObject() && v.size() == 1 && v.elements().next().isArray()) {
+                return (com.fasterxml.jackson.databind.node.ArrayNode) v.elements().next();
+            }
+        }
+        return null;
     }
 
     /** A PDF beyond the cap is a clear failure, not an oversized result event. */

@@ -232,6 +232,15 @@ class BillingCommandsIT {
         assertEquals(2, page.path("response").path("numreturned").asInt(), page.toString());
         assertEquals(1, page.path("response").path("startnumber").asInt());
         assertEquals("40.00", page.path("response").path("invoices").path("invoice").get(0).path("total").asText());
+        // every page, two invoices at a time: limitstart advances until totalresults are in
+        int invoices = sim.api(BillingSim.class).invoices().size();
+        JsonNode all = run("whmcs.core.GetInvoices", params("limitnum", 2, "all_pages", true));
+        assertEquals("SUCCEEDED", all.path("status").asText(), all.toString());
+        assertEquals(invoices, all.path("response").path("invoices").path("invoice").size(), all.toString());
+        assertEquals(invoices, all.path("response").path("numreturned").asInt());
+        assertEquals(invoices, all.path("response").path("totalresults").asInt());
+        assertEquals((invoices + 1) / 2, all.path("response").path("pages").asInt());
+        assertTrue(sim.context().calls().stream().noneMatch(c -> c.params().containsKey("all_pages")), "all_pages stays ours");
         JsonNode credit = run("whmcs.core.AddCredit", params("clientid", 12345, "description", "goodwill", "amount", "2.50"));
         assertEquals("153.00", credit.path("response").path("newbalance").asText(), credit.toString());
         JsonNode missing = run("whmcs.core.GetInvoice", params("invoiceid", 999));

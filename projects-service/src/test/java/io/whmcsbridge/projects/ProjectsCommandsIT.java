@@ -81,6 +81,13 @@ class ProjectsCommandsIT {
         JsonNode found = ok("findProjects", params("title", "Migration"));
         assertEquals("1", found.path("data").path("total").asText(), found.toString());
         assertEquals("Migration", found.path("data").path("filters").path("title").asText());
+        ok("createProject", params("title", "Second", "status", "Active"));
+        JsonNode page2 = ok("findProjects", params("status", "Active", "limit", 1, "page", 2));
+        assertEquals("2", page2.path("data").path("page").asText(), page2.toString());
+        assertEquals("1", page2.path("data").path("limit").asText());
+        assertEquals("1", page2.path("data").path("offset").asText());
+        assertTrue(page2.path("data").path("pages").asInt() >= 3, "three active projects, one per page: " + page2);
+        assertEquals(1, page2.path("projects").size());
         assertEquals("Migration", ok("getProject", params("project_id", id)).path("project").path("title").asText());
         assertEquals("GET", lastCall().method());
         assertTrue(lastCall().path().endsWith("/api.php/v1/projects/" + id + "/json"), lastCall().path());
