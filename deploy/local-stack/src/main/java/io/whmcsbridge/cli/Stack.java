@@ -2,12 +2,9 @@ package io.whmcsbridge.cli;
 
 import io.whmcsbridge.infra.LocalInfra;
 import io.whmcsbridge.infra.ServiceProcess;
+import io.whmcsbridge.simulator.ServiceWiring;
 import io.whmcsbridge.simulator.SimulatorSettings;
 import io.whmcsbridge.simulator.WhmcsSimulator;
-import io.whmcsbridge.simulator.abuse.AbuseManagerSim;
-import io.whmcsbridge.simulator.billing.BillingSim;
-import io.whmcsbridge.simulator.projects.WbTeamProSim;
-import io.whmcsbridge.simulator.reseller.VoipResellerSim;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -123,29 +120,7 @@ final class Stack implements Callable<Integer> {
         env.put("WHMCS_DB_PASSWORD", o.dbPassword());
         env.put("WHMCS_INGRESS_API_KEYS_LOCAL", sha256(LOCAL_KEY));
         env.put("MALLOC_ARENA_MAX", "2");
-        switch (family) {
-            case "abuse" -> {
-                env.put("ABUSE_API_BASE_URL", sim);
-                env.put("ABUSE_API_ID", AbuseManagerSim.DEFAULT_API_ID);
-            }
-            case "projects" -> {
-                env.put("PROJECTS_API_BASE_URL", sim);
-                env.put("PROJECTS_API_USERNAME", WbTeamProSim.DEFAULT_USERNAME);
-                env.put("PROJECTS_API_PASSWORD_MD5", WbTeamProSim.md5(WbTeamProSim.DEFAULT_PASSWORD));
-            }
-            case "billing" -> {
-                env.put("BILLING_API_BASE_URL", sim);
-                env.put("BILLING_API_TOKEN", BillingSim.DEFAULT_TOKEN);
-                env.put("WHMCS_API_IDENTIFIER", BillingSim.DEFAULT_IDENTIFIER);
-                env.put("WHMCS_API_SECRET", BillingSim.DEFAULT_SECRET);
-            }
-            case "reseller" -> {
-                env.put("RESELLER_API_BASE_URL", sim);
-                env.put("RESELLER_API_USERNAME", VoipResellerSim.DEFAULT_USERNAME);
-                env.put("RESELLER_API_PASSWORD", VoipResellerSim.DEFAULT_PASSWORD);
-            }
-            default -> throw new IllegalArgumentException("unknown family " + family);
-        }
+        env.putAll(ServiceWiring.apiEnv(family, sim));
         return env;
     }
 

@@ -9,9 +9,9 @@ import io.whmcsbridge.infra.ServiceProcess;
 import io.whmcsbridge.model.Json;
 import io.whmcsbridge.simulator.Fault;
 import io.whmcsbridge.simulator.RecordedCall;
+import io.whmcsbridge.simulator.ServiceWiring;
 import io.whmcsbridge.simulator.SimulatorSettings;
 import io.whmcsbridge.simulator.WhmcsSimulator;
-import io.whmcsbridge.simulator.abuse.AbuseManagerSim;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,12 +50,50 @@ import java.util.concurrent.atomic.AtomicLong;
  * twice, per-key order kept, UNKNOWN bounded and really uncertain, the consumer back within 60 s of each restart,
  * the outbox drained. Exits non-zero when an invariant breaks.
  *
- * <pre>./mvnw -q -pl deploy/reliability exec:java -Dexec.args="--short"</pre>
+ * <pre>./mvnw -q -pl deploy/reliability exec:java -Dexec.args="--short [--service reseller]"</pre>
  */
 public final class ReliabilitySuite {
-    static final String COMMANDS = "whmcs.abuse.commands";
-    static final String RESULTS = "whmcs.abuse.results";
     static final int CAP = 16;
+
+    /**
+     * The non-idempotent action the workload sends to one service, and how to find a command's mark in the calls
+     * and side effects the simulator recorded (every command carries its own id in a text field).
+     */
+    record Workload(String family, String type, java.util.function.BiFunction<String, Integer, String> params,
+            java.util.function.Function<Map<String, String>, String> marker, String effectKind) {
+
+        static Workload of(String family) {
+            return switch (family) {
+                case "abuse" -> new Workload(family, "whmcs.abuse.create",
+                        (id, key) -> "{\"service_id\":" + (key + 1) + ",\"category\":\"Spam\",\"additional_info\":\"" + id + "\"}",
+                        p -> p.get("additional_info"), "report");
+                case "reseller" -> new Workload(family, "whmcs.reseller.addCharge",
+                        (id, key) -> "{\"client\":561115,\"charge\":\"0.01\",\"description\":\"" + id + "\"}",
+                        p -> p.get("description"), "charge");
+                case "billing" -> new Workload(family, "whmcs.billing.create_addfunds",
+                        (id, key) -> "{\"amount\":\"20.00\",\"description\":\"" + id + "\"}",
+                        p -> p.get("description"), "addfunds-invoice");
+                case "projects" -> new Workload(family, "whmcs.projects.createProject",
+                        (id, key) -> "{\"title\":\"" + id + "\",\"status\":\"Active\"}",
+                        p -> {
+                            try {
+                                return p.get("params") == null ? null : Json.MAPPER.readTree(p.get("params")).path("title").asText(null);
+                            } catch (Exception e) {
+                                return null;
+                            }
+                        }, "create-project");
+                default -> throw new IllegalArgumentException("unknown service " + family);
+            };
+        }
+
+        String commands() {
+            return "whmcs." + family + ".commands";
+        }
+
+        String results() {
+            return "whmcs." + family + ".results";
+        }
+    }
 
     /** How much to do: the short run is what CI runs. */
     public record Plan(int commands, int keys, double rate, int kills, long seed) {
@@ -70,6 +108,7 @@ public final class ReliabilitySuite {
 
     private final Plan plan;
     private final Path root;
+    private final Workload work;
     private final Map<String, Long> firstResult = new ConcurrentHashMap<>();
     private final AtomicLong lastResultNanos = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -77,14 +116,21 @@ public final class ReliabilitySuite {
     private final long t0 = System.nanoTime();
 
     public ReliabilitySuite(Plan plan, Path root) {
+        this(plan, root, "abuse");
+    }
+
+    public ReliabilitySuite(Plan plan, Path root, String family) {
         this.plan = plan;
         this.root = root;
+        this.work = Workload.of(family);
     }
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--short");
+        int at = List.of(args).indexOf("--service");
+        String family = at >= 0 && at + 1 < args.length ? args[at + 1].replace("-service", "") : "abuse";
         Path root = Path.of(System.getProperty("maven.multiModuleProjectDirectory", ".")).toAbsolutePath().normalize();
-        ObjectNode report = new ReliabilitySuite(quick ? Plan.quick() : Plan.full(), root).run();
+        ObjectNode report = new ReliabilitySuite(quick ? Plan.quick() : Plan.full(), root, family).run();
         Path out = root.resolve("target/reliability/reliability-" + Instant.now().toString().replace(':', '-') + ".json");
         Files.createDirectories(out.getParent());
         Files.writeString(out, Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
@@ -102,29 +148,28 @@ public final class ReliabilitySuite {
         Random random = new Random(plan.seed());
         String run = UUID.randomUUID().toString().substring(0, 6);
         EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().port(0).partitions(4).build().start();
-        kafka.createTopics(4, COMMANDS, RESULTS, COMMANDS + ".dlq");
+        kafka.createTopics(4, work.commands(), work.results(), work.commands() + ".dlq");
         EmbeddedPostgresServer pg = new EmbeddedPostgresServer(0, null).start();
         pg.createRole("whmcs", "whmcs");
-        pg.createDatabase("whmcs_abuse", "whmcs");
+        pg.createDatabase("whmcs_" + work.family(), "whmcs");
         WhmcsSimulator sim = WhmcsSimulator.start("127.0.0.1", 0, new SimulatorSettings());
         // standing faults: 5xx, dropped connections, read timeouts (2 s read-timeout), some latency
         Fault standing = new Fault(15, 0.01, 0.01, 0.02, List.of(500, 503), 0);
-        sim.context().setFault("abuse", standing);
+        sim.context().setFault(work.family(), standing);
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("WHMCS_DB_URL", pg.jdbcUrl("whmcs_abuse"));
+        env.put("WHMCS_DB_URL", pg.jdbcUrl("whmcs_" + work.family()));
         env.put("WHMCS_DB_USER", "whmcs");
         env.put("WHMCS_DB_PASSWORD", "whmcs");
-        env.put("ABUSE_API_BASE_URL", "http://127.0.0.1:" + sim.port());
-        env.put("ABUSE_API_ID", AbuseManagerSim.DEFAULT_API_ID);
+        env.putAll(ServiceWiring.apiEnv(work.family(), "http://127.0.0.1:" + sim.port()));
         env.put("WHMCS_INSTANCES_DEFAULT_MAX_IN_FLIGHT", Integer.toString(CAP));
         env.put("WHMCS_INSTANCES_DEFAULT_READ_TIMEOUT", "2s");
         env.put("WHMCS_OUTBOX_POLL_INTERVAL", "1s");
         env.put("WHMCS_PROCESSING_STORE_RETRY_DELAY", "500ms");
         env.put("MALLOC_ARENA_MAX", "2");
         int port = freePort();
-        Path app = root.resolve("abuse-service/target/quarkus-app");
-        Path logFile = root.resolve("target/reliability/abuse-service.log");
+        Path app = root.resolve(work.family() + "-service/target/quarkus-app");
+        Path logFile = root.resolve("target/reliability/" + work.family() + "-service.log");
         List<String> jvm = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m");
         ServiceProcess service = ServiceProcess.start(app, jvm, env, port, logFile);
         log("service ready in " + service.readyMillis() + " ms");
@@ -192,9 +237,9 @@ public final class ReliabilitySuite {
                 }
                 default -> {
                     log("latency spike: 1500 ms for 3 s");
-                    sim.context().setFault("abuse", new Fault(1500, 0, 0, 0, List.of(503), 0));
+                    sim.context().setFault(work.family(), new Fault(1500, 0, 0, 0, List.of(503), 0));
                     Thread.sleep(3000);
-                    sim.context().setFault("abuse", standing);
+                    sim.context().setFault(work.family(), standing);
                     injectedLatencySpikes++;
                 }
             }
@@ -221,7 +266,7 @@ public final class ReliabilitySuite {
         Map<String, String> status = new HashMap<>();
         Map<String, String> errorCode = new HashMap<>();
         long unpublished;
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("whmcs_abuse"), "whmcs", "whmcs")) {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("whmcs_" + work.family()), "whmcs", "whmcs")) {
             try (PreparedStatement q = c.prepareStatement("SELECT command_id, status, error_code FROM command_log WHERE command_id LIKE ?")) {
                 q.setString(1, "rel-" + run + "-%");
                 try (ResultSet rs = q.executeQuery()) {
@@ -248,9 +293,10 @@ public final class ReliabilitySuite {
             }
         }
         Map<String, Integer> reportsPerId = new HashMap<>();
-        for (AbuseManagerSim.AbuseReport r : sim.api(AbuseManagerSim.class).reports()) {
-            if (r.additionalInfo() != null && r.additionalInfo().startsWith("rel-" + run)) {
-                reportsPerId.merge(r.additionalInfo(), 1, Integer::sum);
+        for (io.whmcsbridge.simulator.SideEffect e : sim.context().sideEffects()) {
+            String mark = e.kind().equals(work.effectKind()) ? work.marker().apply(e.params()) : null;
+            if (mark != null && mark.startsWith("rel-" + run)) {
+                reportsPerId.merge(mark, 1, Integer::sum);
             }
         }
         long duplicates = reportsPerId.values().stream().filter(n -> n > 1).count();
@@ -258,7 +304,7 @@ public final class ReliabilitySuite {
         Map<String, List<RecordedCall>> byKey = new HashMap<>();
         Set<String> reached = new java.util.HashSet<>();
         for (RecordedCall call : sim.context().calls()) {
-            String info = call.params().get("additional_info");
+            String info = work.marker().apply(call.params());
             if (info != null && info.startsWith("rel-" + run)) {
                 reached.add(info);
                 byKey.computeIfAbsent(keyOf(info), k -> new ArrayList<>()).add(call);
@@ -282,6 +328,7 @@ public final class ReliabilitySuite {
         double maxResume = resumeSeconds.stream().mapToDouble(Double::doubleValue).max().orElse(0);
 
         ObjectNode r = Json.MAPPER.createObjectNode();
+        r.put("service", work.family() + "-service").put("action", work.type());
         r.put("date", Instant.now().toString()).put("commands", ids.length).put("keys", plan.keys()).put("capInFlight", CAP);
         r.put("kills", kills).put("kafkaRestarts", kafkaBounced ? 1 : 0).put("postgresRestarts", pgBounced ? 1 : 0)
                 .put("latencySpikes", spikes).put("injectedHangsAndDrops", hangsAndDrops)
@@ -322,9 +369,9 @@ public final class ReliabilitySuite {
                 int key = i % plan.keys();
                 String id = "rel-" + run + "-k" + key + "-" + (i / plan.keys());
                 ids[i] = id;
-                String value = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"reliability\",\"type\":\"whmcs.abuse.create\","
-                        + "\"data\":{\"params\":{\"service_id\":" + (key + 1) + ",\"category\":\"Spam\",\"additional_info\":\"" + id + "\"}}}";
-                producer.send(new ProducerRecord<>(COMMANDS, "k" + key, value.getBytes(StandardCharsets.UTF_8)));
+                String value = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"reliability\",\"type\":\""
+                        + work.type() + "\",\"data\":{\"params\":" + work.params().apply(id, key) + "}}";
+                producer.send(new ProducerRecord<>(work.commands(), "k" + key, value.getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
         } catch (InterruptedException e) {
@@ -337,7 +384,7 @@ public final class ReliabilitySuite {
         p.put("bootstrap.servers", bootstrap);
         p.put("enable.auto.commit", "false");
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(RESULTS).stream().map(i -> new TopicPartition(RESULTS, i.partition())).toList();
+            List<TopicPartition> parts = c.partitionsFor(work.results()).stream().map(i -> new TopicPartition(work.results(), i.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             while (!stop.get()) {
@@ -375,8 +422,8 @@ public final class ReliabilitySuite {
         return rest.substring(rest.lastIndexOf('-') + 1);
     }
 
-    private static int seqOf(RecordedCall c) {
-        String info = c.params().get("additional_info");
+    private int seqOf(RecordedCall c) {
+        String info = work.marker().apply(c.params());
         return Integer.parseInt(info.substring(info.lastIndexOf('-') + 1));
     }
 
