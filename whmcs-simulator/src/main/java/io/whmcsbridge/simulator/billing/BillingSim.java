@@ -14,26 +14,37 @@ import io.whmcsbridge.simulator.SimulatorSettings;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Two APIs of one WHMCS installation. {@value #BILLING_PATH}: the hosting billing API of seed 002 (form POST with
- * {@code action} and {@code token}; success {@code "result":"OK"|"success"}; failures in the seed's five shapes,
- * each action with the shape its page shows). {@value #CORE_PATH}: the WHMCS core API of seed 003 ({@code identifier},
- * {@code secret}, {@code action}, {@code responsetype=json}; {@code result} success/error), emulating the actions
- * API-NOTES.md describes (GetClientsDetails, GetInvoices with paging, GetInvoice, CreateInvoice, AddInvoicePayment,
- * AddCredit, GetCredits, ModuleSuspend, WhmcsDetails); other documented actions answer an error saying they are
- * not emulated. Settings: {@code billing.token}, {@code core.identifier}, {@code core.secret}.
+ * Two APIs of one WHMCS installation, sharing its state.
+ * <ul>
+ * <li>{@value #BILLING_PATH}: the hosting billing API of seed 002. Form POST (or GET) with {@code action} and
+ * {@code token}; success is {@code "result":"OK"} or {@code "success"} and each failure comes in the shape its page
+ * shows: {@code {"code":-1,"message"}}, {@code {"code":-3,"message"}} (request_cancellation),
+ * {@code {"result":"-1","message"}} (get_invoices), {@code {"result":-1,"error"}} (get_related_invoices) and
+ * add_contact's map of error keys. A wrong token answers {@code {"code":-1,"message":"Invalid token or access
+ * denied"}} (the get_clientgroups page). Bodies of success have the fields of the pages' examples.</li>
+ * <li>{@value #CORE_PATH}: the WHMCS core API of seed 003 ({@code identifier}, {@code secret}, {@code action} in the
+ * body or the query string, {@code responsetype=json}; {@code result} success/error, money as strings). Emulated:
+ * WhmcsDetails, GetClientsDetails, GetInvoices (paged by {@code limitstart}/{@code limitnum}, filtered by
+ * {@code userid} and {@code status}), GetInvoice, CreateInvoice, AddInvoicePayment, AddCredit, GetCredits,
+ * ModuleSuspend; other actions answer an error naming them.</li>
+ * </ul>
+ * Settings: {@code billing.token}, {@code core.identifier}, {@code core.secret}.
  * <p>
- * State: client 12345 with a credit balance of 150.50, invoices 1001-1004 (1004 has a 10 KB PDF), servers 501
- * (two unpaid invoices, a bank subscription) and 502, contacts, cancellation requests, transactions. Money is
- * BigDecimal; the core API sends it as strings ("15.95"), the billing API as JSON numbers, as their pages show.
+ * Seed state: client 12345 (john.doe@example.com) with credit 150.50; servers 501 (two unpaid invoices, a bank
+ * subscription), 502 (a paid invoice) and 503 (no invoices at all); invoices 1001-1004 (1004, not tied to a server,
+ * has a 10 KB PDF); one transaction paying 1003; payment gateways paymaster and banktransfer. {@link #whmcsDown}
+ * makes the installation behind the billing API unreachable, which each action reports with its page's failure.
+ * Money is BigDecimal: the billing API sends JSON numbers, the core API strings ("15.95"), as their documents show.
  */
 public final class BillingSim implements SimulatedApi {
     public static final String NAME = "billing";
@@ -43,27 +54,48 @@ public final class BillingSim implements SimulatedApi {
     public static final String DEFAULT_IDENTIFIER = "sim-core-identifier";
     public static final String DEFAULT_SECRET = "sim-core-secret-81aa";
     public static final int CLIENT = 12345;
+    public static final String LOCATION = "whmcs_eu";
     private static final ObjectMapper JSON = JsonMapper.builder().nodeFactory(JsonNodeFactory.withExactBigDecimals(true)).build();
     private static final Set<String> LOCATIONS = Set.of("whmcs_eu", "whmcs_ru", "whmcs_com");
+    private static final BigDecimal MIN_TOP_UP = new BigDecimal("20");
 
-    /** An invoice as the simulator keeps it. */
-    public record Invoice(int id, int userid, Integer server, BigDecimal total, String status, String description) {
-        Invoice paid() {
-            return new Invoice(id, userid, server, total, "Paid", description);
+    /** An invoice: {@code paid} is what credit and payments have covered so far. */
+    public record Invoice(int id, int userid, Integer server, BigDecimal total, BigDecimal paid, String status,
+            String description, LocalDate date) {
+        Invoice pay(BigDecimal amount) {
+            BigDecimal now = paid.add(amount);
+            return new Invoice(id, userid, server, total, now, now.compareTo(total) >= 0 ? "Paid" : status, description, date);
         }
+
+        public BigDecimal balance() {
+            return total.subtract(paid);
+        }
+    }
+
+    /** A server (a hosting account) and its billing link. */
+    public record Server(int id, int accountId, String status) {
+    }
+
+    public record CancellationRequest(int relid, String date, String reason, String type, String dueDate) {
+    }
+
+    public record Transaction(int id, String transid, List<Integer> invoices, Integer server, BigDecimal amount,
+            String date, String description) {
     }
 
     private final String token;
     private final String identifier;
     private final String secret;
     private final Map<Integer, Invoice> invoices = new LinkedHashMap<>();
+    private final Map<Integer, Server> servers = new LinkedHashMap<>();
     private final Map<Integer, Map<String, String>> contacts = new LinkedHashMap<>();
-    private final Set<Integer> cancellationRequests = new LinkedHashSet<>();
-    private final Set<Integer> subscriptions = new LinkedHashSet<>();
-    private final List<ObjectNode> transactions = new ArrayList<>();
+    private final Map<Integer, CancellationRequest> cancellationRequests = new LinkedHashMap<>();
+    private final Map<Integer, Boolean> subscriptions = new LinkedHashMap<>();
+    private final List<Transaction> transactions = new ArrayList<>();
     private final Map<Integer, String> services = new LinkedHashMap<>();
     private BigDecimal credit;
     private String clientEmail;
+    private boolean down;
     private int nextInvoice;
     private int nextContact;
     private int nextTransaction;
@@ -80,6 +112,7 @@ public final class BillingSim implements SimulatedApi {
         return NAME;
     }
 
+    /** Both APIs under one name, so faults and call records of the installation are one stream. */
     @Override
     public void mount(Router router, SimContext context) {
         router.route(BILLING_PATH).handler(rc -> context.handle(rc, NAME, r -> r.param("action"), r -> billing(r, context)));
@@ -89,6 +122,7 @@ public final class BillingSim implements SimulatedApi {
     @Override
     public synchronized void reset() {
         invoices.clear();
+        servers.clear();
         contacts.clear();
         cancellationRequests.clear();
         subscriptions.clear();
@@ -96,15 +130,26 @@ public final class BillingSim implements SimulatedApi {
         services.clear();
         credit = new BigDecimal("150.50");
         clientEmail = "john.doe@example.com";
-        invoices.put(1001, new Invoice(1001, CLIENT, 501, new BigDecimal("25.00"), "Unpaid", "Server 501 monthly"));
-        invoices.put(1002, new Invoice(1002, CLIENT, 501, new BigDecimal("40.00"), "Unpaid", "Server 501 traffic"));
-        invoices.put(1003, new Invoice(1003, CLIENT, 502, new BigDecimal("15.95"), "Paid", "Server 502 monthly"));
-        invoices.put(1004, new Invoice(1004, CLIENT, null, new BigDecimal("60.00"), "Unpaid", "Licences"));
-        subscriptions.add(501);
+        down = false;
+        LocalDate month = LocalDate.of(2026, 10, 1);
+        addInvoice(new Invoice(1001, CLIENT, 501, new BigDecimal("25.00"), BigDecimal.ZERO, "Unpaid", "Server 501 monthly", month));
+        addInvoice(new Invoice(1002, CLIENT, 501, new BigDecimal("40.00"), BigDecimal.ZERO, "Unpaid", "Server 501 traffic", month));
+        addInvoice(new Invoice(1003, CLIENT, 502, new BigDecimal("15.95"), new BigDecimal("15.95"), "Paid", "Server 502 monthly", month));
+        addInvoice(new Invoice(1004, CLIENT, null, new BigDecimal("60.00"), BigDecimal.ZERO, "Unpaid", "Licences", month));
+        for (int id : new int[] { 501, 502, 503 }) {
+            servers.put(id, new Server(id, 9000 + id, "Active"));
+        }
+        subscriptions.put(501, true);
         services.put(7001, "Active");
         nextInvoice = 2001;
         nextContact = 67890;
         nextTransaction = 90001;
+        transactions.add(new Transaction(nextTransaction++, "PM-1003", List.of(1003), 502, new BigDecimal("15.95"),
+                "2026-10-02T09:00:00Z", "Payment for invoice #1003"));
+    }
+
+    private void addInvoice(Invoice inv) {
+        invoices.put(inv.id(), inv);
     }
 
     public synchronized BigDecimal credit() {
@@ -119,8 +164,17 @@ public final class BillingSim implements SimulatedApi {
         return List.copyOf(invoices.values());
     }
 
+    public synchronized List<Transaction> transactions() {
+        return List.copyOf(transactions);
+    }
+
     public synchronized String serviceStatus(int id) {
         return services.get(id);
+    }
+
+    /** The WHMCS installation behind the billing API cannot be reached: actions answer their page's failure. */
+    public synchronized void whmcsDown(boolean unreachable) {
+        this.down = unreachable;
     }
 
     // ---- the billing API (whmcs.php) ----
@@ -134,16 +188,19 @@ public final class BillingSim implements SimulatedApi {
         if (action == null) {
             return apiError(code(-1, "action is required"));
         }
+        if (down) {
+            return apiError(code(-1, unreachable(action)));
+        }
         return switch (action) {
             case "add_contact" -> addContact(r, context);
             case "apply_credit" -> applyCredit(r, context);
             case "create_addfunds" -> createAddfunds(r, context);
-            case "delete_cancellation_request" -> withServer(r, id -> {
-                if (!cancellationRequests.remove(id)) {
-                    return apiError(code(-1, "server " + id + " doesn't have a relid data"));
+            case "delete_cancellation_request" -> withServer(r, "id", s -> {
+                if (cancellationRequests.remove(s.id()) == null) {
+                    return apiError(code(-1, "server " + s.id() + " doesn't have a relid data"));
                 }
-                context.sideEffect(NAME, "cancellation-request-deleted", Integer.toString(id), r.flatParams());
-                return ok(obj().put("result", "OK").put("productid", id));
+                context.sideEffect(NAME, "cancellation-request-deleted", Integer.toString(s.id()), r.flatParams());
+                return ok(obj().put("result", "OK").put("productid", s.id()));
             });
             case "delete_contact" -> {
                 Integer id = intParam(r, "contact_id");
@@ -160,89 +217,117 @@ public final class BillingSim implements SimulatedApi {
                 }
                 yield ok(obj().put("result", "success").put("message", pdf(inv)));
             }
-            case "generate_due_invoice" -> withServer(r, id -> {
-                if (invoices.values().stream().anyMatch(i -> id.equals(i.server()) && i.status().equals("Unpaid"))) {
+            case "generate_due_invoice" -> withServer(r, "id", s -> {
+                if (invoices.values().stream().anyMatch(i -> s.id() == nz(i.server()) && i.status().equals("Unpaid"))) {
                     return apiError(code(-1, "next_invoice_blocked_by_upgrade"));
                 }
-                Invoice inv = new Invoice(nextInvoice++, CLIENT, id, new BigDecimal("29.99"), "Unpaid", "Server " + id + " next cycle");
-                invoices.put(inv.id(), inv);
+                Invoice inv = new Invoice(nextInvoice++, CLIENT, s.id(), new BigDecimal("29.99"), BigDecimal.ZERO, "Unpaid",
+                        "Server " + s.id() + " next cycle", LocalDate.of(2026, 11, 1));
+                addInvoice(inv);
                 context.sideEffect(NAME, "invoice", Integer.toString(inv.id()), r.flatParams());
                 ObjectNode body = obj().put("result", "OK");
                 body.putArray("invoices").addObject().put("id", inv.id()).put("amount", inv.total())
                         .put("currency", "USD").put("status", "Unpaid");
                 return ok(body);
             });
-            case "get_billing_data" -> withServer(r, id -> {
+            case "get_billing_data" -> withServer(r, "id", s -> {
                 ObjectNode body = obj().put("result", "OK").put("action", "get_billing_data");
-                body.putObject("data").put("account_id", 9000 + id).put("type_billing", "whmcs_eu").put("status", "Active")
-                        .put("customer_name", "John Doe").put("location", "EU-Central");
+                body.putObject("data").put("account_id", s.accountId()).put("type_billing", LOCATION)
+                        .put("status", s.status()).put("customer_name", "John Doe").put("location", "EU-Central");
                 return ok(body);
             });
-            case "get_cancellation_requests" -> {
-                Integer id = intParam(r, "id");
-                if (id != null && !isServer(id)) {
-                    yield apiError(code(-1, "server " + id + " doesn't have a relid data"));
-                }
-                ObjectNode body = obj().put("result", "OK");
-                ArrayNode list = body.putArray("requests");
-                cancellationRequests.stream().filter(s -> id == null || s.equals(id))
-                        .forEach(s -> list.addObject().put("id", s).put("type", "Immediate").put("status", "Pending"));
-                yield ok(body);
-            }
+            case "get_cancellation_requests" -> cancellationRequests(r);
             case "get_client" -> {
                 String email = r.param("email");
                 if (email != null && !email.isEmpty() && !email.equalsIgnoreCase(clientEmail)) {
-                    yield apiError(code(-1, "Request failed for " + email + "@whmcs_eu: client not found"));
+                    yield apiError(code(-1, "Request failed for " + email + "@" + LOCATION + ": client not found"));
                 }
                 ObjectNode body = obj().put("result", "OK");
                 body.putObject("client").put("id", CLIENT).put("email", clientEmail).put("firstname", "John")
-                        .put("lastname", "Doe").put("credit", credit).putArray("tags").add("vip");
+                        .put("lastname", "Doe").put("fullname", "John Doe").put("companyname", "Example Corp")
+                        .put("countrycode", "NL").put("currency_code", "USD").put("status", "Active").put("corporate", 0)
+                        .put("ip", "192.0.2.10").put("location", LOCATION);
+                body.put("billing_location", LOCATION);
+                body.putObject("groupdata").put("id", 2).put("groupname", "Enterprise");
+                ObjectNode internal = body.putObject("internal").put("id", CLIENT).put("email", clientEmail).put("corporate", 0)
+                        .put("active_since", "2024-01-01");
+                if ("1".equals(r.param("full")) || "true".equalsIgnoreCase(r.param("full"))) {
+                    internal.putArray("tags").add("vip");
+                }
                 yield ok(body);
             }
             case "get_clientgroups" -> {
-                ObjectNode body = obj().put("result", "OK");
-                ArrayNode groups = body.putArray("groups");
+                ObjectNode body = obj().put("result", "OK").put("action", "get_clientgroups");
+                ArrayNode groups = body.putObject("data").putArray("groups");
                 groups.addObject().put("id", 1).put("groupname", "Resellers");
                 groups.addObject().put("id", 2).put("groupname", "Enterprise");
                 yield ok(body);
             }
             case "get_contacts" -> {
-                ObjectNode body = obj().put("result", "OK");
+                String email = r.param("email");
+                if (email != null && !email.isEmpty() && !email.equalsIgnoreCase(clientEmail)
+                        && contacts.values().stream().noneMatch(c -> email.equalsIgnoreCase(c.get("email")))) {
+                    // a sub-account the client does not have
+                    yield apiError(code(-1, "fail to get contacts list"));
+                }
+                ObjectNode body = obj().put("result", "OK").put("permission_contacts_granted", true);
                 ArrayNode list = body.putArray("contacts");
                 contacts.forEach((id, c) -> {
                     ObjectNode n = list.addObject().put("id", id);
-                    c.forEach((k, v) -> {
-                        if (!k.startsWith("password")) {
-                            n.put(k, v);
+                    for (String f : List.of("email", "firstname", "lastname", "phonenumber")) {
+                        if (c.containsKey(f)) {
+                            n.put(f, c.get(f));
                         }
-                    });
+                    }
+                    n.put("permissions", "contacts");
                 });
                 yield ok(body);
             }
             case "get_invoice" -> {
                 Invoice inv = invoiceParam(r, "invoice_id");
                 if (inv == null) {
-                    yield apiError(code(-1, "invalid invoice id " + r.param("invoice_id") + " at whmcs_eu"));
+                    yield apiError(code(-1, "invalid invoice id " + nz(intParam(r, "invoice_id")) + " at " + LOCATION));
                 }
-                ObjectNode body = obj().put("result", "OK").put("status", inv.status()).put("invoiceid", inv.id())
-                        .put("total", inv.total()).put("currencycode", "USD").put("billing", "whmcs");
-                body.putObject("items").putArray("item").addObject().put("relid", inv.server() == null ? 0 : inv.server())
-                        .put("inv_id", inv.id()).put("type", "Hosting");
+                // "status" is the look-up's, as the page shows; the invoice's own status is invoicestatus
+                ObjectNode body = obj().put("result", "OK").put("status", "success").put("invoiceid", inv.id())
+                        .put("invoicestatus", inv.status()).put("total", inv.total()).put("balance", inv.balance())
+                        .put("currencycode", "USD").put("billing", "whmcs");
+                body.putObject("items").putArray("item").addObject().put("relid", nz(inv.server()))
+                        .put("inv_id", inv.id()).put("type", "Hosting").put("description", inv.description());
+                if ("1".equals(r.param("load_client_data"))) {
+                    body.putObject("customer").putObject("client").put("firstname", "John").put("lastname", "Doe")
+                            .put("email", clientEmail);
+                }
                 yield ok(body);
             }
             case "get_invoices" -> {
                 String location = r.param("location");
                 if (location != null && !location.isEmpty() && !LOCATIONS.contains(location)) {
-                    yield apiError(json(obj().put("result", "-1").put("message", "Invalid billing location or invalid client id")));
+                    yield apiError(obj().put("result", "-1").put("message", "Invalid billing location or invalid client id").toString());
                 }
-                yield ok(invoiceList(invoices.values().stream().toList()));
+                ObjectNode body = obj().put("result", "OK").put("totalresults", invoices.size()).put("numreturned", invoices.size());
+                ArrayNode list = body.putObject("invoices").putArray("invoice");
+                invoices.values().forEach(i -> list.addObject().put("id", i.id()).put("userid", i.userid())
+                        .put("status", i.status()).put("date", i.date().toString()).put("total", i.total())
+                        .put("currency_code", "USD"));
+                yield ok(body);
             }
             case "get_related_invoices" -> {
+                Integer accountId = intParam(r, "account_id");
                 Integer id = intParam(r, "id");
-                if (id == null || !isServer(id)) {
-                    yield apiError(json(obj().put("result", -1).put("error", "server " + r.param("id") + " is not linked to the billing")));
+                Server s = accountId != null
+                        ? servers.values().stream().filter(v -> v.accountId() == accountId).findFirst().orElse(null)
+                        : id == null ? null : servers.get(id);
+                if (s == null) {
+                    String which = accountId != null ? "account " + accountId : "server " + (id == null ? "" : id);
+                    yield apiError(obj().put("result", -1).put("error", which + " is not linked to the billing").toString());
                 }
-                yield ok(invoiceList(invoices.values().stream().filter(i -> id.equals(i.server())).toList()));
+                ObjectNode body = obj().put("result", "OK");
+                ArrayNode list = body.putArray("invoices");
+                invoices.values().stream().filter(i -> s.id() == nz(i.server())).forEach(i -> list.addObject()
+                        .put("userid", i.userid()).put("status", i.status()).put("total", i.total())
+                        .put("currencycode", "USD").put("invoiceid", i.id()));
+                yield ok(body);
             }
             case "getcredits" -> ok(obj().put("result", "OK").put("message", credit));
             case "getpaymentgw" -> {
@@ -253,24 +338,27 @@ public final class BillingSim implements SimulatedApi {
                 ObjectNode body = obj().put("result", "OK");
                 ObjectNode methods = body.putObject("methods");
                 methods.putObject("paymaster").put("call", "https://bill.example/modules/gateways/paymaster.php?id=" + inv.id());
-                methods.putObject("banktransfer").put("call", "<span>Please wire funds in favor of: Bank Details</span>");
+                methods.putObject("banktransfer").put("call", "<span style='text-align:left'>Please wire funds in favor of: Bank Details</span>");
                 yield ok(body);
             }
             case "mass_pay" -> massPay(r, context);
-            case "request_cancellation" -> withServer(r, id -> {
-                if (invoices.values().stream().noneMatch(i -> id.equals(i.server()))) {
+            case "request_cancellation" -> withServer(r, "id", s -> {
+                if (invoices.values().stream().noneMatch(i -> s.id() == nz(i.server()))) {
                     return apiError(code(-3, "whmcs_immediate_cancellation_no_invoices"));
                 }
-                cancellationRequests.add(id);
-                context.sideEffect(NAME, "cancellation-request", Integer.toString(id), r.flatParams());
+                String type = "1".equals(r.param("cancellation_type")) ? "Immediate" : "End of Billing Period";
+                cancellationRequests.put(s.id(), new CancellationRequest(s.id(), "2026-11-23 10:00:00",
+                        r.has("cancellation_reason") ? r.param("cancellation_reason") : "User requested cancellation",
+                        type, "2026-12-01"));
+                context.sideEffect(NAME, "cancellation-request", Integer.toString(s.id()), r.flatParams());
                 return ok(obj().put("result", "OK"));
             });
-            case "request_subscription_cancellation" -> withServer(r, id -> {
-                if (!subscriptions.remove(id)) {
+            case "request_subscription_cancellation" -> withServer(r, "id", s -> {
+                if (subscriptions.remove(s.id()) == null) {
                     return apiError(code(-1, "sub_cancel_no_active_subscription"));
                 }
-                context.sideEffect(NAME, "subscription-cancellation", Integer.toString(id), r.flatParams());
-                return ok(obj().put("result", "OK").put("ticket", "JIRA-" + (10000 + id)));
+                context.sideEffect(NAME, "subscription-cancellation", Integer.toString(s.id()), r.flatParams());
+                return ok(obj().put("result", "OK").put("ticket", "JIRA-" + (10000 + s.id())));
             });
             case "reset_password" -> {
                 if (r.has("reset_token")) {
@@ -280,14 +368,25 @@ public final class BillingSim implements SimulatedApi {
                     yield apiError(code(-1, "user not found"));
                 }
                 context.sideEffect(NAME, "password-reset", Integer.toString(CLIENT), r.flatParams());
-                yield ok(obj().put("result", "OK").put("message", "Password reset link was sent to the registered email."));
+                ObjectNode body = obj().put("result", "OK").put("message", "Password reset link was sent to the registered email.");
+                body.putObject("debug");
+                yield ok(body);
             }
             case "transactions" -> {
+                Integer server = intParam(r, "server_id");
+                if (server != null && !servers.containsKey(server)) {
+                    yield apiError(code(-1, "failed to retrieve transactions - server " + server + " is not linked to the billing"));
+                }
+                Integer invoice = intParam(r, "invoice_id");
+                Integer txId = intParam(r, "transaction_id");
                 ObjectNode body = obj().put("result", "OK").put("action", "transactions");
                 ArrayNode list = body.putArray("transactions");
-                Integer invoice = intParam(r, "invoice_id");
-                transactions.stream().filter(t -> invoice == null || t.path("invoices").toString().contains(Integer.toString(invoice)))
-                        .forEach(list::add);
+                transactions.stream()
+                        .filter(t -> txId == null || t.id() == txId)
+                        .filter(t -> invoice == null || t.invoices().contains(invoice))
+                        .filter(t -> server == null || server.equals(t.server()))
+                        .forEach(t -> list.addObject().put("transaction_id", t.id()).put("amount", t.amount())
+                                .put("date", t.date()).put("description", t.description()).put("status", "Completed"));
                 yield ok(body);
             }
             case "update_client" -> {
@@ -302,12 +401,13 @@ public final class BillingSim implements SimulatedApi {
                     clientEmail = r.param("profile_data[billing_email]");
                 }
                 context.sideEffect(NAME, "client-update", clientId, r.flatParams());
-                yield ok(obj().put("result", "OK").put("clientid", CLIENT).put("location", r.param("profile_data[location]"))
+                yield ok(obj().put("result", "OK").put("clientid", CLIENT)
+                        .put("location", r.has("profile_data[location]") ? r.param("profile_data[location]") : LOCATION)
                         .put("billing_email", clientEmail).put("message", "Profile settings updated"));
             }
             case "update_contact" -> {
                 Integer id = intParam(r, "contact_id");
-                if (id == null || !contacts.containsKey(id) || !r.has("email") || r.param("email").isBlank()) {
+                if (id == null || !contacts.containsKey(id) || !r.has("email")) {
                     yield apiError(code(-1, "fill_required_fields"));
                 }
                 Map<String, String> c = contacts.get(id);
@@ -317,10 +417,45 @@ public final class BillingSim implements SimulatedApi {
                     }
                 }
                 context.sideEffect(NAME, "contact-update", Integer.toString(id), r.flatParams());
-                yield ok(obj().put("result", "OK").put("clientid", CLIENT).put("location", "whmcs_eu"));
+                yield ok(obj().put("result", "OK").put("clientid", CLIENT).put("location", LOCATION));
             }
             default -> apiError(code(-1, "unknown action " + action));
         };
+    }
+
+    /** What each page says when WHMCS itself fails behind the API. */
+    private static String unreachable(String action) {
+        String why = "WHMCS at " + LOCATION + " is unreachable";
+        return switch (action) {
+            case "getcredits" -> "failed to retrieve account history at " + LOCATION + ", please contact support - " + why;
+            case "transactions" -> "failed to retrieve transactions - " + why;
+            case "get_contacts" -> "fail to get contacts list";
+            case "getpaymentgw" -> "failed to retrieve payment gw list: " + why;
+            case "get_client" -> "Request failed for client@" + LOCATION + ": " + why;
+            case "get_clientgroups" -> "failed to get client groups - " + why;
+            default -> action + " failed - " + why;
+        };
+    }
+
+    private SimReply cancellationRequests(SimRequest r) {
+        Integer id = intParam(r, "id");
+        if (id != null && !servers.containsKey(id)) {
+            return apiError(code(-1, "server " + id + " doesn't have a relid data"));
+        }
+        String from = r.param("period_from");
+        String to = r.param("period_to");
+        ObjectNode body = obj().put("result", "OK");
+        ArrayNode list = body.putArray("message");
+        cancellationRequests.values().stream()
+                .filter(c -> id == null || c.relid() == id)
+                .filter(c -> !r.has("cancellation_type") || c.type().equalsIgnoreCase(r.param("cancellation_type")))
+                .filter(c -> !r.has("billing_status") || "Active".equalsIgnoreCase(r.param("billing_status")))
+                .filter(c -> from == null || from.isEmpty() || c.date().substring(0, 10).compareTo(from) >= 0)
+                .filter(c -> to == null || to.isEmpty() || c.date().substring(0, 10).compareTo(to) <= 0)
+                .forEach(c -> list.addObject().put("relid", c.relid()).put("cr_date", c.date()).put("cr_reason", c.reason())
+                        .put("cr_type", c.type()).put("due_date", c.dueDate()).put("name_client", "John Doe")
+                        .put("billing_status", "Active").put("corporate", "N"));
+        return ok(body);
     }
 
     private SimReply addContact(SimRequest r, SimContext context) {
@@ -334,10 +469,14 @@ public final class BillingSim implements SimulatedApi {
         } else if (email.equalsIgnoreCase(clientEmail) || contacts.values().stream().anyMatch(c -> email.equalsIgnoreCase(c.get("email")))) {
             errors.put("email_registered", "email_registered");
         }
+        String phone = r.param("params[phonenumber]");
+        if (phone != null && !phone.isEmpty() && !phone.matches("\\+?[0-9 .()-]{6,20}")) {
+            errors.put("message_phone_incorrect_format", "message_phone_incorrect_format");
+        }
         if (!errors.isEmpty()) {
             ObjectNode body = obj().put("-1", "fill_required_fields");
             body.setAll(errors);
-            return apiError(json(body));
+            return apiError(body.toString());
         }
         int id = nextContact++;
         Map<String, String> c = new LinkedHashMap<>();
@@ -352,34 +491,39 @@ public final class BillingSim implements SimulatedApi {
                 .put("firstname", c.get("firstname")).put("lastname", c.get("lastname")).put("email", email));
     }
 
+    /**
+     * "If the credit amount exceeds the invoice total, the maximum possible amount is applied." More than the credit
+     * balance is WHMCS's ApplyCredit refusing, which this API passes on inside a success, as its page's example shows.
+     */
     private SimReply applyCredit(SimRequest r, SimContext context) {
         Invoice inv = invoiceParam(r, "invoice_id");
         if (inv == null || !inv.status().equals("Unpaid")) {
-            return apiError(code(-1, "invalid invoice id " + r.param("invoice_id") + " at whmcs_eu status - "
+            return apiError(code(-1, "invalid invoice id " + nz(intParam(r, "invoice_id")) + " at " + LOCATION + " status - "
                     + (inv == null ? "Unknown" : inv.status())));
         }
         BigDecimal amount = decimal(r.param("amount"));
         if (amount == null || amount.signum() <= 0) {
             return apiError(code(-1, "invalid amount"));
         }
-        // "If the credit amount exceeds the invoice total, the maximum possible amount is applied."
-        BigDecimal applied = amount.min(inv.total()).min(credit);
-        credit = credit.subtract(applied);
-        if (applied.compareTo(inv.total()) >= 0) {
-            invoices.put(inv.id(), inv.paid());
+        BigDecimal applied = amount.min(inv.balance());
+        if (applied.compareTo(credit) > 0) {
+            return ok(obj().put("result", "success").put("message", "WHMCS ApplyCredit failed: "
+                    + obj().put("error", "Amount exceeds customer credit balance")));
         }
+        credit = credit.subtract(applied);
+        invoices.put(inv.id(), inv.pay(applied));
         context.sideEffect(NAME, "credit-applied", Integer.toString(inv.id()), r.flatParams());
-        return ok(obj().put("result", "success").put("message", "Applied " + applied.toPlainString() + " to invoice " + inv.id()));
+        return ok(obj().put("result", "success").put("message", "Applied " + applied.toPlainString() + " credit to invoice " + inv.id()));
     }
 
     private SimReply createAddfunds(SimRequest r, SimContext context) {
         BigDecimal amount = decimal(r.param("amount"));
-        if (amount == null || amount.compareTo(new BigDecimal("20")) < 0) {
+        if (amount == null || amount.compareTo(MIN_TOP_UP) < 0) {
             return apiError(code(-1, "minimal payment amount is 20."));
         }
-        Invoice inv = new Invoice(nextInvoice++, CLIENT, null, amount, "Unpaid",
-                r.has("description") ? r.param("description") : "Add funds");
-        invoices.put(inv.id(), inv);
+        Invoice inv = new Invoice(nextInvoice++, CLIENT, null, amount, BigDecimal.ZERO, "Unpaid",
+                r.has("description") ? r.param("description") : "Add funds", LocalDate.of(2026, 11, 23));
+        addInvoice(inv);
         context.sideEffect(NAME, "addfunds-invoice", Integer.toString(inv.id()), r.flatParams());
         ObjectNode body = obj().put("result", "OK").put("action", "create_addfunds")
                 .put("message", "Invoice " + inv.id() + " created");
@@ -387,35 +531,31 @@ public final class BillingSim implements SimulatedApi {
         return ok(body);
     }
 
+    /** Pays every listed invoice with one transaction; nothing is paid when one of them cannot be. */
     private SimReply massPay(SimRequest r, SimContext context) {
         List<String> ids = r.paramValues("invoices[]");
-        if (ids == null || ids.size() < 2) {
+        if (ids.size() < 2) {
             return apiError(code(-1, "mass_pay_requires_2_invoices"));
         }
         BigDecimal total = BigDecimal.ZERO;
         List<Invoice> paying = new ArrayList<>();
         for (String id : ids) {
-            Invoice inv;
-            try {
-                inv = invoices.get(Integer.parseInt(id));
-            } catch (NumberFormatException e) {
-                inv = null;
-            }
+            Invoice inv = id.matches("\\d{1,9}") ? invoices.get(Integer.parseInt(id)) : null;
             if (inv == null || !inv.status().equals("Unpaid")) {
-                return apiError(code(-1, "invalid invoice id " + id + " at whmcs_eu"));
+                return apiError(code(-1, "invalid invoice id " + id + " at " + LOCATION));
             }
             paying.add(inv);
-            total = total.add(inv.total());
+            total = total.add(inv.balance());
         }
         // one combined invoice, paid by one transaction
-        Invoice combined = new Invoice(nextInvoice++, CLIENT, null, total, "Paid", "Mass payment " + ids);
-        invoices.put(combined.id(), combined);
-        paying.forEach(i -> invoices.put(i.id(), i.paid()));
-        ObjectNode tx = obj().put("transaction_id", nextTransaction++).put("amount", total)
-                .put("date", java.time.Instant.now().toString()).put("description", "Mass payment").put("status", "Completed");
-        ArrayNode paid = tx.putArray("invoices");
-        ids.forEach(paid::add);
-        transactions.add(tx);
+        Invoice combined = new Invoice(nextInvoice++, CLIENT, null, total, total, "Paid", "Mass payment " + ids,
+                LocalDate.of(2026, 11, 23));
+        addInvoice(combined);
+        paying.forEach(i -> invoices.put(i.id(), i.pay(i.balance())));
+        List<Integer> paid = new ArrayList<>(paying.stream().map(Invoice::id).toList());
+        paid.add(combined.id());
+        transactions.add(new Transaction(nextTransaction++, "MP-" + combined.id(), paid, null, total,
+                java.time.Instant.now().toString(), "Mass payment of invoices " + String.join(", ", ids)));
         context.sideEffect(NAME, "mass-pay", Integer.toString(combined.id()), r.flatParams());
         return ok(obj().put("result", "OK").put("invoiceid", combined.id()));
     }
@@ -436,37 +576,39 @@ public final class BillingSim implements SimulatedApi {
                 String cid = r.param("clientid");
                 String email = r.param("email");
                 if ((cid != null && cid.equals(Integer.toString(CLIENT))) || (email != null && email.equalsIgnoreCase(clientEmail))) {
-                    ObjectNode body = coreOk().put("userid", CLIENT).put("id", CLIENT).put("email", clientEmail)
-                            .put("firstname", "John").put("lastname", "Doe").put("credit", credit.toPlainString());
-                    yield ok(body);
+                    yield ok(coreOk().put("userid", CLIENT).put("id", CLIENT).put("email", clientEmail)
+                            .put("firstname", "John").put("lastname", "Doe").put("credit", credit.toPlainString()));
                 }
                 yield apiError(coreError("Client Not Found"));
             }
             case "GetInvoices" -> {
-                int start = intParamOr(r, "limitstart", 0);
-                int num = intParamOr(r, "limitnum", 25);
+                int start = Math.max(0, intParamOr(r, "limitstart", 0));
+                int num = Math.max(1, intParamOr(r, "limitnum", 25));
+                Integer user = intParam(r, "userid");
                 List<Invoice> all = invoices.values().stream()
+                        .filter(i -> user == null || i.userid() == user)
                         .filter(i -> !r.has("status") || i.status().equalsIgnoreCase(r.param("status"))).toList();
                 List<Invoice> page = all.subList(Math.min(start, all.size()), Math.min(start + num, all.size()));
                 ObjectNode body = coreOk().put("totalresults", all.size()).put("startnumber", start).put("numreturned", page.size());
                 ArrayNode list = body.putObject("invoices").putArray("invoice");
                 page.forEach(i -> list.addObject().put("id", i.id()).put("userid", i.userid()).put("status", i.status())
-                        .put("total", i.total().toPlainString()).put("currencycode", "USD"));
+                        .put("date", i.date().toString()).put("total", i.total().toPlainString()).put("currencycode", "USD"));
                 yield ok(body);
             }
             case "GetInvoice" -> {
                 Invoice inv = invoiceParam(r, "invoiceid");
                 yield inv == null ? apiError(coreError("Invoice ID Not Found"))
-                        : ok(coreOk().put("invoiceid", inv.id()).put("status", inv.status()).put("total", inv.total().toPlainString()));
+                        : ok(coreOk().put("invoiceid", inv.id()).put("userid", inv.userid()).put("status", inv.status())
+                                .put("total", inv.total().toPlainString()).put("balance", inv.balance().toPlainString()));
             }
             case "CreateInvoice" -> {
                 if (!Integer.toString(CLIENT).equals(r.param("userid"))) {
                     yield apiError(coreError("Invalid User ID"));
                 }
                 BigDecimal amount = decimal(r.param("itemamount1"));
-                Invoice inv = new Invoice(nextInvoice++, CLIENT, null, amount == null ? BigDecimal.ZERO : amount, "Unpaid",
-                        r.param("itemdescription1"));
-                invoices.put(inv.id(), inv);
+                Invoice inv = new Invoice(nextInvoice++, CLIENT, null, amount == null ? BigDecimal.ZERO : amount,
+                        BigDecimal.ZERO, "Unpaid", r.param("itemdescription1"), LocalDate.of(2026, 11, 23));
+                addInvoice(inv);
                 context.sideEffect(NAME, "core-invoice", Integer.toString(inv.id()), r.flatParams());
                 yield ok(coreOk().put("invoiceid", inv.id()).put("status", "Unpaid"));
             }
@@ -476,11 +618,10 @@ public final class BillingSim implements SimulatedApi {
                     yield apiError(coreError("Invoice ID Not Found"));
                 }
                 // WHMCS does not reject a repeated transid: a second call is a second payment
-                invoices.put(inv.id(), inv.paid());
-                ObjectNode tx = obj().put("transaction_id", nextTransaction++).put("transid", r.param("transid"))
-                        .put("amount", inv.total()).put("status", "Completed");
-                tx.putArray("invoices").add(Integer.toString(inv.id()));
-                transactions.add(tx);
+                BigDecimal amount = r.has("amount") ? decimal(r.param("amount")) : inv.balance();
+                invoices.put(inv.id(), inv.pay(amount == null ? BigDecimal.ZERO : amount));
+                transactions.add(new Transaction(nextTransaction++, r.param("transid"), List.of(inv.id()), inv.server(),
+                        amount, r.param("date"), "Invoice Payment (" + r.param("gateway") + ")"));
                 context.sideEffect(NAME, "core-payment", r.param("transid"), r.flatParams());
                 yield ok(coreOk());
             }
@@ -494,8 +635,12 @@ public final class BillingSim implements SimulatedApi {
                 yield ok(coreOk().put("newbalance", credit.toPlainString()));
             }
             case "GetCredits" -> {
-                ObjectNode body = coreOk().put("totalresults", 1);
-                body.putObject("credits").putArray("credit").addObject().put("id", 1).put("amount", credit.toPlainString());
+                if (!Integer.toString(CLIENT).equals(r.param("clientid"))) {
+                    yield apiError(coreError("Client ID Not Found"));
+                }
+                ObjectNode body = coreOk().put("totalresults", 1).put("clientid", CLIENT);
+                body.putObject("credits").putArray("credit").addObject().put("id", 1).put("date", "2026-10-01")
+                        .put("description", "Balance").put("amount", credit.toPlainString());
                 yield ok(body);
             }
             case "ModuleSuspend" -> {
@@ -513,16 +658,17 @@ public final class BillingSim implements SimulatedApi {
 
     // ---- helpers ----
 
-    private SimReply withServer(SimRequest r, java.util.function.Function<Integer, SimReply> then) {
-        Integer id = intParam(r, "id");
-        if (id == null || !isServer(id)) {
+    private SimReply withServer(SimRequest r, String param, Function<Server, SimReply> then) {
+        Integer id = intParam(r, param);
+        Server s = id == null ? null : servers.get(id);
+        if (s == null) {
             return apiError(code(-1, "Server not found"));
         }
-        return then.apply(id);
+        return then.apply(s);
     }
 
-    private static boolean isServer(int id) {
-        return id == 501 || id == 502;
+    private static int nz(Integer v) {
+        return v == null ? 0 : v;
     }
 
     private Invoice invoiceParam(SimRequest r, String name) {
@@ -551,14 +697,6 @@ public final class BillingSim implements SimulatedApi {
         }
     }
 
-    private ObjectNode invoiceList(List<Invoice> list) {
-        ObjectNode body = obj().put("result", "OK");
-        ArrayNode a = body.putArray("invoices");
-        list.forEach(i -> a.addObject().put("userid", i.userid()).put("status", i.status()).put("total", i.total())
-                .put("currencycode", "USD").put("invoiceid", i.id()));
-        return body;
-    }
-
     /** A small PDF; invoice 1004's is 10 KB, to exercise a client's size cap. */
     private static String pdf(Invoice inv) {
         StringBuilder s = new StringBuilder("%PDF-1.4\n% invoice " + inv.id() + " total " + inv.total().toPlainString() + "\n");
@@ -583,10 +721,6 @@ public final class BillingSim implements SimulatedApi {
 
     private static String code(int code, String message) {
         return obj().put("code", code).put("message", message).toString();
-    }
-
-    private static String json(ObjectNode n) {
-        return n.toString();
     }
 
     private static SimReply ok(ObjectNode body) {

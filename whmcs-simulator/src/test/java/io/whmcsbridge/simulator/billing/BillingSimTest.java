@@ -1,0 +1,192 @@
+package io.whmcsbridge.simulator.billing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.whmcsbridge.simulator.RecordedCall;
+import io.whmcsbridge.simulator.SimulatorSettings;
+import io.whmcsbridge.simulator.WhmcsSimulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The simulated whmcs.php and core API on the wire, as a PHP client (curl --data) would talk to them. */
+class BillingSimTest {
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true)).build();
+    static WhmcsSimulator sim;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        sim = WhmcsSimulator.start(0, new SimulatorSettings());
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    @BeforeEach
+    void fresh() {
+        sim.reset();
+    }
+
+    /** POSTs {@code name, value, name, value, ...} form-encoded, the token added unless given. */
+    static JsonNode billing(String... nameValues) throws Exception {
+        List<String> pairs = new ArrayList<>(List.of(nameValues));
+        if (!pairs.contains("token")) {
+            pairs.add("token");
+            pairs.add(BillingSim.DEFAULT_TOKEN);
+        }
+        return post(BillingSim.BILLING_PATH, pairs);
+    }
+
+    static JsonNode core(String query, String... nameValues) throws Exception {
+        List<String> pairs = new ArrayList<>(List.of("identifier", BillingSim.DEFAULT_IDENTIFIER, "secret",
+                BillingSim.DEFAULT_SECRET, "responsetype", "json"));
+        pairs.addAll(List.of(nameValues));
+        return post(BillingSim.CORE_PATH + query, pairs);
+    }
+
+    static JsonNode post(String path, List<String> pairs) throws Exception {
+        StringBuilder form = new StringBuilder();
+        for (int i = 0; i < pairs.size(); i += 2) {
+            form.append(form.isEmpty() ? "" : "&").append(URLEncoder.encode(pairs.get(i), StandardCharsets.UTF_8))
+                    .append('=').append(URLEncoder.encode(pairs.get(i + 1), StandardCharsets.UTF_8));
+        }
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void aWrongTokenGetsTheRefusalOfTheGetClientgroupsPage() throws Exception {
+        JsonNode refused = billing("action", "get_clientgroups", "token", "expired");
+        assertEquals(-1, refused.path("code").asInt());
+        assertEquals("Invalid token or access denied", refused.path("message").asText());
+        RecordedCall call = sim.calls(BillingSim.NAME).get(0);
+        assertTrue(call.authFailed());
+        JsonNode groups = billing("action", "get_clientgroups");
+        assertEquals("OK", groups.path("result").asText());
+        assertEquals(2, groups.path("data").path("groups").size(), groups.toString());
+    }
+
+    @Test
+    void eachFailureShapeComesFromTheActionWhosePageShowsIt() throws Exception {
+        // {"code":-1,"message"}: credit for an invoice that is already paid
+        JsonNode code1 = billing("action", "apply_credit", "invoice_id", "1003", "amount", "5.00");
+        assertEquals("invalid invoice id 1003 at whmcs_eu status - Paid", code1.path("message").asText());
+        assertEquals(-1, code1.path("code").asInt());
+        // {"code":-3,...}: server 503 has no invoices to cancel against
+        JsonNode code3 = billing("action", "request_cancellation", "id", "503", "cancellation_type", "1");
+        assertEquals(-3, code3.path("code").asInt());
+        assertEquals("whmcs_immediate_cancellation_no_invoices", code3.path("message").asText());
+        // {"result":"-1","message"}: a location that does not exist
+        JsonNode resultText = billing("action", "get_invoices", "location", "whmcs_xx");
+        assertTrue(resultText.path("result").isTextual());
+        assertEquals("-1", resultText.path("result").asText());
+        // {"result":-1,"error"}: a server without a billing link
+        JsonNode resultNumber = billing("action", "get_related_invoices", "id", "9");
+        assertTrue(resultNumber.path("result").isNumber());
+        assertEquals("server 9 is not linked to the billing", resultNumber.path("error").asText());
+        // add_contact's map of error keys
+        JsonNode map = billing("action", "add_contact", "params[firstname]", "Ann", "params[email]", "not-an-address");
+        assertEquals("fill_required_fields", map.path("-1").asText());
+        assertEquals("message_email_incorrect", map.path("message_email_incorrect").asText());
+        assertTrue(sim.sideEffects(BillingSim.NAME).isEmpty(), "no failure changed anything");
+    }
+
+    @Test
+    void massPayPaysEveryListedInvoiceWithOneTransaction() throws Exception {
+        JsonNode paid = billing("action", "mass_pay", "invoices[]", "1001", "invoices[]", "1002");
+        assertEquals("OK", paid.path("result").asText());
+        int combined = paid.path("invoiceid").asInt();
+        assertEquals("Paid", sim.api(BillingSim.class).invoice(1001).status());
+        assertEquals("Paid", sim.api(BillingSim.class).invoice(1002).status());
+        assertEquals(new BigDecimal("65.00"), sim.api(BillingSim.class).invoice(combined).total());
+        JsonNode tx = billing("action", "transactions", "invoice_id", "1002");
+        assertEquals(1, tx.path("transactions").size(), tx.toString());
+        assertEquals("65.00", tx.path("transactions").get(0).path("amount").decimalValue().toPlainString());
+        assertEquals("mass_pay_requires_2_invoices",
+                billing("action", "mass_pay", "invoices[]", "1004").path("message").asText());
+        assertEquals(1, sim.sideEffects(BillingSim.NAME).size());
+    }
+
+    @Test
+    void creditIsAppliedUpToTheInvoiceAndRefusedBeyondTheBalance() throws Exception {
+        JsonNode applied = billing("action", "apply_credit", "invoice_id", "1001", "amount", "100.00");
+        assertEquals("success", applied.path("result").asText());
+        assertEquals("Applied 25.00 credit to invoice 1001", applied.path("message").asText());
+        assertEquals("125.50", billing("action", "getcredits").path("message").decimalValue().toPlainString());
+        assertEquals("success", billing("action", "apply_credit", "invoice_id", "1004", "amount", "60.00").path("result").asText());
+        assertEquals("65.50", billing("action", "getcredits").path("message").decimalValue().toPlainString());
+        // a 100.00 top-up invoice: 100.00 is more than the 65.50 left, WHMCS refuses and this API wraps that in a success
+        int topUp = billing("action", "create_addfunds", "amount", "100.00").path("invoice").path("id").asInt();
+        JsonNode refused = billing("action", "apply_credit", "invoice_id", Integer.toString(topUp), "amount", "100.00");
+        assertEquals("success", refused.path("result").asText());
+        assertEquals("WHMCS ApplyCredit failed: {\"error\":\"Amount exceeds customer credit balance\"}",
+                refused.path("message").asText());
+        assertEquals("65.50", billing("action", "getcredits").path("message").decimalValue().toPlainString());
+        assertEquals("Unpaid", sim.api(BillingSim.class).invoice(topUp).status());
+    }
+
+    @Test
+    void cancellationRequestsAreListedAsThePageShowsAndDeleted() throws Exception {
+        billing("action", "request_cancellation", "id", "501", "cancellation_reason", "moving");
+        JsonNode listed = billing("action", "get_cancellation_requests");
+        JsonNode first = listed.path("message").get(0);
+        assertEquals(501, first.path("relid").asInt(), listed.toString());
+        assertEquals("moving", first.path("cr_reason").asText());
+        assertEquals("End of Billing Period", first.path("cr_type").asText());
+        assertEquals(501, billing("action", "delete_cancellation_request", "id", "501").path("productid").asInt());
+        assertEquals(0, billing("action", "get_cancellation_requests").path("message").size());
+    }
+
+    @Test
+    void whenWhmcsIsUnreachableActionsAnswerTheirPagesFailure() throws Exception {
+        sim.api(BillingSim.class).whmcsDown(true);
+        JsonNode credits = billing("action", "getcredits");
+        assertEquals(-1, credits.path("code").asInt());
+        assertTrue(credits.path("message").asText().startsWith("failed to retrieve account history at whmcs_eu"));
+        JsonNode addfunds = billing("action", "create_addfunds", "amount", "25.00");
+        assertEquals(-1, addfunds.path("code").asInt());
+        assertTrue(sim.sideEffects(BillingSim.NAME).isEmpty());
+    }
+
+    @Test
+    void theCoreApiTakesTheActionFromTheQueryOrTheBodyAndPages() throws Exception {
+        JsonNode page = core("?action=GetInvoices", "limitstart", "1", "limitnum", "2");
+        assertEquals("success", page.path("result").asText());
+        assertEquals(4, page.path("totalresults").asInt());
+        assertEquals(1, page.path("startnumber").asInt());
+        assertEquals(2, page.path("numreturned").asInt());
+        assertEquals("40.00", page.path("invoices").path("invoice").get(0).path("total").asText(), "money as a string");
+        JsonNode body = core("", "action", "GetClientsDetails", "clientid", "12345");
+        assertEquals("john.doe@example.com", body.path("email").asText());
+        JsonNode wrong = post(BillingSim.CORE_PATH, List.of("identifier", BillingSim.DEFAULT_IDENTIFIER, "secret", "nope",
+                "action", "GetInvoices", "responsetype", "json"));
+        assertEquals("error", wrong.path("result").asText());
+        assertEquals("Authentication Failed", wrong.path("message").asText());
+        assertFalse(sim.calls(BillingSim.NAME).stream().filter(RecordedCall::authFailed).toList().isEmpty());
+    }
+}
