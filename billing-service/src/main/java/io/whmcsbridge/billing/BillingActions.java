@@ -239,6 +239,8 @@ public class BillingActions implements ActionCatalogue {
             "AddCredit", List.of(Param.id("clientid").required(), Param.string("description").required().maxLength(1000),
                     Param.money("amount").required().positive()),
             "CreateInvoice", List.of(Param.id("userid").required()),
+            "GetInvoice", List.of(Param.id("invoiceid").required()),
+            "GetCredits", List.of(Param.id("clientid").required()),
             "AddInvoicePayment", List.of(Param.id("invoiceid").required(), Param.string("transid").required().maxLength(255),
                     Param.string("gateway").required().maxLength(100), Param.string("date").required().maxLength(30),
                     Param.money("amount").positive()),
@@ -247,6 +249,20 @@ public class BillingActions implements ActionCatalogue {
                     Param.id("userid"), Param.string("status").maxLength(30)));
 
     static final List<ActionSpec> CORE = coreActions();
+
+    /** What the service itself sends to the core API; credentials come from configuration, never from a command. */
+    static final List<String> CORE_RESERVED = List.of("identifier", "secret", "username", "password", "accesskey",
+            "action", "responsetype");
+
+    private static Optional<Violation> noTransportParams(ObjectNode p) {
+        for (String name : CORE_RESERVED) {
+            if (p.has(name)) {
+                return Optional.of(new Violation(name, "is set by the service (credentials come from configuration), "
+                        + "not by a command"));
+            }
+        }
+        return Optional.empty();
+    }
 
     private static List<ActionSpec> coreActions() {
         List<ActionSpec> specs = new ArrayList<>();
@@ -267,6 +283,7 @@ public class BillingActions implements ActionCatalogue {
                 if (!known.isEmpty()) {
                     b.params(known.toArray(Param[]::new));
                 }
+                b.rule(BillingActions::noTransportParams);
                 if (action.equals("GetClientsDetails")) {
                     b.rule(p -> p.hasNonNull("clientid") || p.hasNonNull("email") ? Optional.empty()
                             : Optional.of(new Violation("clientid", "clientid or email is required")));

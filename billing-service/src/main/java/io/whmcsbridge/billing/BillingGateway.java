@@ -22,6 +22,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Sends {@code whmcs.billing.*} commands to {@code whmcs.php} and {@code whmcs.core.*} commands to the WHMCS core
@@ -32,6 +34,9 @@ import java.util.Set;
 @ApplicationScoped
 public class BillingGateway implements ApiGateway {
     static final long DEFAULT_MAX_DOWNLOAD = 5L * 1024 * 1024;
+    /** Our code for a WHMCS call that the billing API reports as failed inside a success answer. */
+    static final String WHMCS_REFUSED = "WHMCS_REFUSED";
+    private static final Pattern WRAPPED_FAILURE = Pattern.compile("WHMCS (\\w+) failed:\\s*(.*)", Pattern.DOTALL);
 
     @Inject
     RestClients clients;
@@ -49,7 +54,7 @@ public class BillingGateway implements ApiGateway {
             if (params.path("all_pages").asBoolean(false)) {
                 return allPages(api, form, Integer.parseInt(instance.option("max-pages", "50")));
             }
-            return readCore(ApiReply.of(api.call(form)));
+            return readCore(ApiReply.of(api.call(action.action(), form)));
         }
         form.putSingle("token", instance.credential("token"));
         ApiOutcome outcome = readBilling(ApiReply.of(clients.client(instance, BillingApi.class).call(form)));
@@ -64,7 +69,8 @@ public class BillingGateway implements ApiGateway {
      * {@code {"code":-1,"message":...}}, {@code {"code":-3,...}}, {@code {"result":"-1","message":...}},
      * {@code {"result":-1,"error":...}} and add_contact's map of error keys {@code {"-1":"fill_required_fields",
      * "message_email_incorrect":...}}. All become {@code error.code} = the API's number and a message; the raw body
-     * is {@code error.upstream}. "Invalid token" is an authentication failure.
+     * is {@code error.upstream}. "Invalid token" is an authentication failure. A success whose message says
+     * {@code WHMCS <Call> failed: {...}} (apply_credit's page) is WHMCS refusing behind the API: {@value #WHMCS_REFUSED}.
      */
     static ApiOutcome readBilling(ApiReply reply) {
         JsonNode body = parse(reply.body());
@@ -74,7 +80,16 @@ public class BillingGateway implements ApiGateway {
         }
         String result = body.path("result").asText("");
         if (result.equalsIgnoreCase("OK") || result.equalsIgnoreCase("success")) {
-            return new ApiOutcome.Success(body);
+            Matcher wrapped = WRAPPED_FAILURE.matcher(body.path("message").asText(""));
+            if (!wrapped.matches()) {
+                return new ApiOutcome.Success(body);
+            }
+            // apply_credit's page: "result": "success" with "WHMCS ApplyCredit failed: {...}": WHMCS refused it
+            JsonNode inner = parse(wrapped.group(2));
+            String why = inner != null && inner.hasNonNull("error") ? inner.get("error").asText()
+                    : inner != null && inner.hasNonNull("message") ? inner.get("message").asText() : wrapped.group(2);
+            return new ApiOutcome.ApiError(new ErrorInfo(WHMCS_REFUSED, "WHMCS " + wrapped.group(1) + " failed: " + why,
+                    false, reply.body()));
         }
         String code;
         String message;
@@ -97,6 +112,10 @@ public class BillingGateway implements ApiGateway {
         } else if (body.has("error")) {
             code = ErrorCodes.http(reply.status());
             message = body.get("error").asText();
+        } else if (!result.isEmpty() && body.hasNonNull("message")) {
+            // a result word the seed does not show ("error", "fail"): still the API saying no
+            code = result;
+            message = body.get("message").asText();
         } else {
             return reply.is2xx() ? new ApiOutcome.Malformed("neither success nor a known failure shape", reply.body())
                     : new ApiOutcome.HttpFailure(reply.status(), reply.body());
@@ -153,7 +172,7 @@ public class BillingGateway implements ApiGateway {
         boolean truncated = false;
         while (true) {
             form.putSingle("limitstart", Integer.toString(next));
-            ApiOutcome page = readCore(ApiReply.of(api.call(form)));
+            ApiOutcome page = readCore(ApiReply.of(api.call(form.getFirst("action"), form)));
             if (!(page instanceof ApiOutcome.Success ok)) {
                 return page;
             }
@@ -219,7 +238,8 @@ public class BillingGateway implements ApiGateway {
 
     @Override
     public Set<String> secretNames() {
-        return Set.of("token", "secret", "identifier", "password1", "password2", "pass", "reset_token", "co_secret",
-                "code");
+        // Not "code": reset_password's one-time 2FA code is useless without reset_token (masked), and masking every
+        // "code" field would hide currency and promotion codes in core API answers and the billing API's error codes.
+        return Set.of("token", "secret", "identifier", "password1", "password2", "pass", "reset_token", "co_secret");
     }
 }

@@ -3,6 +3,7 @@ package io.whmcsbridge.billing;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -11,6 +12,8 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 /**
  * The WHMCS core API (seed 003): POST {@code includes/api.php} with {@code identifier}, {@code secret},
  * {@code action} and {@code responsetype=json}; the answer's {@code result} is {@code success} or {@code error}.
+ * The seed's apiPattern puts the action in the query ({@code ?action=}) and its parameter list in the body: it goes
+ * in both, with the same value, so either reading finds it.
  */
 @RegisterRestClient(configKey = "whmcs-core")
 @Path("/includes/api.php")
@@ -18,5 +21,5 @@ interface WhmcsCoreApi {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    Response call(MultivaluedMap<String, String> form);
+    Response call(@QueryParam("action") String action, MultivaluedMap<String, String> form);
 }

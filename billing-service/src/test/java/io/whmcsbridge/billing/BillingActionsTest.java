@@ -47,6 +47,31 @@ class BillingActionsTest {
         assertEquals(body, err.error().upstream(), "the raw body is kept");
     }
 
+    /** apply_credit's page: a success whose message says WHMCS's own call failed is a failure, not a success. */
+    @Test
+    void aWhmcsFailureInsideASuccessIsAFailure() {
+        String body = "{\"result\": \"success\", \"message\": \"WHMCS ApplyCredit failed: {\\\"error\\\":\\\"Amount exceeds customer credit balance\\\"}\"}";
+        var err = assertInstanceOf(ApiOutcome.ApiError.class, BillingGateway.readBilling(new ApiReply(200, "application/json", body)));
+        assertEquals("WHMCS_REFUSED", err.error().code());
+        assertEquals("WHMCS ApplyCredit failed: Amount exceeds customer credit balance", err.error().message());
+        assertEquals(body, err.error().upstream());
+        // a result word the seed does not show, with a message, is still the API saying no
+        var other = assertInstanceOf(ApiOutcome.ApiError.class, BillingGateway.readBilling(new ApiReply(200, "application/json",
+                "{\"result\": \"error\", \"message\": \"system_error\"}")));
+        assertEquals("error", other.error().code());
+        assertEquals("system_error", other.error().message());
+    }
+
+    @Test
+    void credentialsCannotComeFromACommand() {
+        var spec = new BillingActions().byType("whmcs.core.GetClients").orElseThrow();
+        for (String name : BillingActions.CORE_RESERVED) {
+            var checked = io.whmcsbridge.runtime.catalogue.ParamValidator.validate(spec,
+                    io.whmcsbridge.runtime.testing.BridgeTestClient.params(name, "x"));
+            assertEquals(name, checked.violations().get(0).field(), name);
+        }
+    }
+
     @Test
     void successWordsAndAuthFailures() {
         assertInstanceOf(ApiOutcome.Success.class, BillingGateway.readBilling(new ApiReply(200, "application/json", "{\"result\":\"OK\"}")));
