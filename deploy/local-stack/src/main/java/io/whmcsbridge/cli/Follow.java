@@ -34,6 +34,7 @@ final class Follow implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Families.require(family);
         kafka.requireBroker();
         String topic = dlq ? EventTypes.dlqTopic(family) : EventTypes.resultsTopic(family);
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrap),

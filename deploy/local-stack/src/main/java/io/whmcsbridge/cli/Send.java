@@ -32,10 +32,11 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /** Sends one command and prints its result. */
-@Command(name = "send", description = {"Send a command and print its result, e.g.",
+@Command(name = "send", description = {"Send a command, wait for its result and print it.", "Examples:",
         "  send abuse create service_id=1 category=Spam",
         "  send billing get_invoice invoice_id=1001",
-        "  send reseller addCharge --json charge.json   (params as JSON; - reads stdin)"})
+        "  send reseller addCharge --json charge.json   (params as JSON; - reads stdin)",
+        "Exit status: 0 SUCCEEDED, 2 another terminal status (FAILED, REJECTED, UNKNOWN), 1 no result or an error."})
 final class Send implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -67,6 +68,7 @@ final class Send implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Families.require(family);
         kafka.requireBroker();
         ObjectNode p = json != null ? readJson(json) : Json.MAPPER.createObjectNode();
         for (String kv : params) {
