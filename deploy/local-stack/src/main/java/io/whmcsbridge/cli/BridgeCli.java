@@ -12,8 +12,25 @@ import picocli.CommandLine.Command;
         description = "WHMCS Event Bridge: run the local stack, send commands, follow results, show a command's status.",
         subcommands = { Stack.class, Send.class, Follow.class, Status.class })
 public final class BridgeCli {
+    static {
+        // one line per record (before java.util.logging reads it); the JDK's default takes two
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s [%3$s] %5$s%6$s%n");
+    }
+
     /** Held so that its level sticks: the clients' reconnect warnings say less than our own one-line errors. */
     private static final java.util.logging.Logger KAFKA_CLIENTS = java.util.logging.Logger.getLogger("org.apache.kafka.clients");
+    /** The embedded broker's controller warns about routine steps of its own start ("Performing controller activation"). */
+    private static final java.util.logging.Logger KAFKA_CONTROLLER = java.util.logging.Logger.getLogger("org.apache.kafka.controller");
+
+    /** The tool, with errors as one line that says what to do (our exceptions' messages do), not a stack trace. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new BridgeCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println(e.getMessage() != null ? e.getMessage() : e.toString());
+            return 1;
+        });
+        return cli;
+    }
 
     public static void main(String[] args) {
         // client and broker libraries log at INFO by default: a person at the terminal wants warnings only
@@ -23,11 +40,7 @@ public final class BridgeCli {
             h.setLevel(java.util.logging.Level.WARNING);
         }
         KAFKA_CLIENTS.setLevel(java.util.logging.Level.SEVERE);
-        CommandLine cli = new CommandLine(new BridgeCli());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println(e.getMessage());
-            return 1;
-        });
-        System.exit(cli.execute(args));
+        KAFKA_CONTROLLER.setLevel(java.util.logging.Level.SEVERE);
+        System.exit(commandLine().execute(args));
     }
 }

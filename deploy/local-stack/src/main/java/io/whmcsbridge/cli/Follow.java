@@ -7,6 +7,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,6 +22,9 @@ import java.util.concurrent.Callable;
 /** Prints result events as they arrive. */
 @Command(name = "follow", description = "Print the result events of a service as they arrive (Ctrl-C to stop).")
 final class Follow implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -46,12 +51,12 @@ final class Follow implements Callable<Integer> {
             } else {
                 c.seekToEnd(parts);
             }
-            System.err.println("following " + topic + " on " + kafka.bootstrap);
+            spec.commandLine().getErr().println("following " + topic + " on " + kafka.bootstrap);
             while (true) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
                     String reason = r.headers().lastHeader("dead-letter-reason") == null ? ""
                             : " reason=" + new String(r.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
-                    System.out.println("key=" + r.key() + reason + " " + (r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8)));
+                    spec.commandLine().getOut().println("key=" + r.key() + reason + " " + (r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8)));
                 }
             }
         }

@@ -88,7 +88,13 @@ final class LocalStack implements AutoCloseable {
                 settings.root().resolve(settings.dataDir()), defaults.databases(), defaults.dbUser(), defaults.dbPassword(),
                 defaults.topics(), defaults.partitions());
         out.println("starting Kafka and PostgreSQL ...");
-        infra = LocalInfra.start(LocalInfra.create(o), out);
+        infra = LocalInfra.start(LocalInfra.create(o), new PrintStream(out, true) {
+            @Override
+            public void println(String line) {
+                // its own READY is not the stack's
+                super.println(line.startsWith("READY in") ? "Kafka and PostgreSQL r" + line.substring(1).toLowerCase() : line);
+            }
+        });
         if (stopping) {
             return this;
         }

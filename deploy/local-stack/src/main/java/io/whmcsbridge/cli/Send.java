@@ -17,6 +17,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,6 +40,9 @@ import java.util.concurrent.Callable;
         "  send reseller addCharge --json charge.json   (params as JSON; - reads stdin)",
         "Exit status: 0 SUCCEEDED, 2 another terminal status (FAILED, REJECTED, UNKNOWN), 1 no result or an error."})
 final class Send implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -69,15 +74,16 @@ final class Send implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Families.require(family);
-        kafka.requireBroker();
         ObjectNode p = json != null ? readJson(json) : Json.MAPPER.createObjectNode();
         for (String kv : params) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("parameter '" + kv + "' is not name=value");
+                throw new IllegalArgumentException("parameter '" + kv + "' is not name=value (e.g. service_id=1; "
+                        + "or pass them as JSON with --json file, --json - for stdin)");
             }
             p.set(kv.substring(0, eq), value(kv.substring(eq + 1)));
         }
+        kafka.requireBroker();
         String type = action.startsWith("core.") ? "whmcs." + action : EventTypes.commandType(family, action);
         ObjectNode data = Json.MAPPER.createObjectNode();
         data.set("params", p);
@@ -100,13 +106,13 @@ final class Send implements Callable<Integer> {
                     key == null ? id : key, CloudEventCodec.writeStructured(command));
             record.headers().add("content-type", CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
             producer.send(record).get();
-            System.err.println("sent " + type + " id " + id + "; waiting for its result ...");
+            spec.commandLine().getErr().println("sent " + type + " id " + id + "; waiting for its result ...");
             long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     JsonNode event = Json.MAPPER.readTree(r.value());
                     if (id.equals(event.path("subject").asText())) {
-                        System.out.println(Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
+                        spec.commandLine().getOut().println(Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
                                 .writeValueAsString(event.path("data")));
                         return "SUCCEEDED".equals(event.path("data").path("status").asText()) ? 0 : 2;
                     }

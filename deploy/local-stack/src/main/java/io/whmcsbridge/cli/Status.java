@@ -1,6 +1,8 @@
 package io.whmcsbridge.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,6 +19,9 @@ import java.util.concurrent.Callable;
 @Command(name = "status", description = {"Show what the command log knows of a command id.",
         "Exit status: 0 found, 3 no such command, 1 the database cannot be read."})
 final class Status implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", description = "the command id")
     String id;
 
@@ -53,7 +58,7 @@ final class Status implements Callable<Integer> {
                     + (unreadable.size() > 1 ? " (nor the other " + (unreadable.size() - 1) + ")" : "")
                     + ": start the stack with ./deploy/bridge stack, or pass --jdbc-url");
         }
-        System.out.println("no command " + id + " in " + (family != null ? "whmcs_" + family : jdbcUrl != null ? jdbcUrl
+        spec.commandLine().getOut().println("no command " + id + " in " + (family != null ? "whmcs_" + family : jdbcUrl != null ? jdbcUrl
                 : "any service's command log") + " (not consumed yet, or sent to another family)");
         return 3;
     }
@@ -67,7 +72,7 @@ final class Status implements Callable<Integer> {
                 if (!rs.next()) {
                     return false;
                 }
-                System.out.printf("%s %s status=%s error=%s attempts=%d received=%s completed=%s (%s)%n%s%n", id,
+                spec.commandLine().getOut().printf("%s %s status=%s error=%s attempts=%d received=%s completed=%s (%s)%n%s%n", id,
                         rs.getString(2), rs.getString(1), rs.getString(3), rs.getInt(4), rs.getTimestamp(5),
                         rs.getTimestamp(6), rs.getString(8), rs.getString(7) == null ? "" : rs.getString(7));
                 return true;
