@@ -2,11 +2,13 @@ package io.whmcsbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,15 +29,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * docker-compose.yml and deploy/k8s checked against the services' real configuration (their application.properties
- * and command-runtime's defaults), so that a port, an environment variable or a consumer group cannot drift. Neither
- * can be run here (no Docker engine, no cluster); this is what keeps them honest.
+ * docker-compose.yml and deploy/k8s checked against the services' real configuration, read at test time from their
+ * application.properties and command-runtime's defaults: ports, consumer groups, topics, and which environment
+ * variables each service reads, which of them are credentials (the values of {@code whmcs.instances.*.credentials.*})
+ * and which have no default. A service that adds a credential, or renames one, fails this test until both
+ * deployments set it. Neither deployment can be run here (no Docker engine, no cluster); this is what keeps them honest.
  */
 class DeploymentManifestsTest {
-    static final List<String> FAMILIES = List.of("abuse", "projects", "billing", "reseller");
+    static final List<String> FAMILIES = Families.ALL;
     static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(:([^}]*))?}");
     /** Read by the JVM or the container, not by Quarkus configuration. */
     static final Set<String> RUNTIME_ENV = Set.of("JAVA_OPTS", "MALLOC_ARENA_MAX");
+    static final String RUNTIME_DEFAULTS = "command-runtime/src/main/resources/META-INF/microprofile-config.properties";
     static final ObjectMapper YAML = new YAMLMapper();
     final Path root = root();
 
@@ -51,97 +57,161 @@ class DeploymentManifestsTest {
         return Files.readString(root.resolve(relative));
     }
 
-    Properties properties(String family) throws IOException {
+    /** What a service's configuration says, read from its files. */
+    record ServiceConfig(String family, Properties properties, Set<String> envRefs, Set<String> noDefault,
+            Set<String> credentials, Set<String> baseUrl) {
+        int port() {
+            return Integer.parseInt(properties.getProperty("quarkus.http.port"));
+        }
+
+        String resolve(String key) {
+            return properties.getProperty(key).replace("${whmcs.family}", family);
+        }
+
+        /** Environment variables the service reads: ${NAME} references, and the env form of every configuration key. */
+        Set<String> knownEnv() {
+            Set<String> known = new HashSet<>(RUNTIME_ENV);
+            known.addAll(envRefs);
+            for (String key : properties.stringPropertyNames()) {
+                String k = key.startsWith("%") ? key.substring(key.indexOf('.') + 1) : key;
+                known.add(k.toUpperCase().replaceAll("[^A-Z0-9]", "_"));
+            }
+            return known;
+        }
+
+        boolean reads(String env) {
+            // map-valued configuration: whmcs.ingress.api-keys.<name>
+            return knownEnv().contains(env) || env.startsWith("WHMCS_INGRESS_API_KEYS_");
+        }
+    }
+
+    ServiceConfig config(String family) throws IOException {
         Properties p = new Properties();
-        p.load(Files.newBufferedReader(root.resolve("command-runtime/src/main/resources/META-INF/microprofile-config.properties")));
-        p.load(Files.newBufferedReader(root.resolve(family + "-service/src/main/resources/application.properties")));
-        return p;
-    }
-
-    int port(String family) throws IOException {
-        return Integer.parseInt(properties(family).getProperty("quarkus.http.port"));
-    }
-
-    /** Environment variables the service reads: ${NAME} references and the env form of its configuration keys. */
-    Set<String> knownEnv(String family) throws IOException {
-        Set<String> known = new HashSet<>(RUNTIME_ENV);
-        for (String file : List.of("command-runtime/src/main/resources/META-INF/microprofile-config.properties",
-                family + "-service/src/main/resources/application.properties")) {
-            Matcher m = ENV_REF.matcher(text(file));
-            while (m.find()) {
-                known.add(m.group(1));
+        String defaults = text(RUNTIME_DEFAULTS);
+        String own = text(family + "-service/src/main/resources/application.properties");
+        p.load(new StringReader(defaults));
+        Properties service = new Properties();
+        service.load(new StringReader(own));
+        p.putAll(service);
+        Set<String> refs = new TreeSet<>();
+        Set<String> noDefault = new TreeSet<>();
+        Set<String> credentials = new TreeSet<>();
+        Set<String> baseUrl = new TreeSet<>();
+        for (Properties source : List.of(p)) {
+            for (String key : source.stringPropertyNames()) {
+                Matcher m = ENV_REF.matcher(source.getProperty(key));
+                while (m.find()) {
+                    refs.add(m.group(1));
+                    if (key.startsWith("%")) {
+                        continue; // a dev or test profile's value
+                    }
+                    if (m.group(2) != null && m.group(3).isEmpty() && service.containsKey(key)) {
+                        noDefault.add(m.group(1));
+                    }
+                    if (key.matches("whmcs\\.instances\\.[^.]+\\.credentials\\..+")) {
+                        credentials.add(m.group(1));
+                    }
+                    if (key.matches("whmcs\\.instances\\.[^.]+\\.base-url")) {
+                        baseUrl.add(m.group(1));
+                    }
+                }
             }
         }
-        for (String key : properties(family).stringPropertyNames()) {
-            String k = key.startsWith("%") ? key.substring(key.indexOf('.') + 1) : key;
-            known.add(k.toUpperCase().replaceAll("[^A-Z0-9]", "_"));
-        }
-        known.add("QUARKUS_HTTP_PORT");
-        known.add("QUARKUS_LOG_CONSOLE_JSON");
-        return known;
+        return new ServiceConfig(family, p, refs, noDefault, credentials, baseUrl);
     }
 
-    static boolean isKnown(Set<String> known, String env) {
-        // map-valued configuration: whmcs.ingress.api-keys.<name>
-        return known.contains(env) || env.startsWith("WHMCS_INGRESS_API_KEYS_");
+    @Test
+    void theServicesConfigurationIsReadableHere() throws IOException {
+        // guards the derivation itself: if these were empty, the checks below would pass vacuously
+        for (String family : FAMILIES) {
+            ServiceConfig c = config(family);
+            assertFalse(c.credentials().isEmpty(), family + ": credentials found in " + family + "-service's configuration");
+            assertEquals(1, c.baseUrl().size(), family + ": one base URL variable, " + c.baseUrl());
+            assertTrue(c.port() > 0);
+            assertTrue(c.knownEnv().containsAll(List.of("KAFKA_BOOTSTRAP_SERVERS", "WHMCS_DB_URL", "QUARKUS_HTTP_PORT")));
+        }
     }
 
-    /** Credentials without a default: a deployment must set them. */
-    Set<String> requiredEnv(String family) throws IOException {
-        Set<String> required = new HashSet<>();
-        Matcher m = ENV_REF.matcher(text(family + "-service/src/main/resources/application.properties"));
-        while (m.find()) {
-            if (m.group(2) != null && m.group(3).isEmpty()) {
-                required.add(m.group(1));
-            }
-        }
-        return required;
+    static Map<String, String> composeEnv(JsonNode service) {
+        Map<String, String> env = new HashMap<>();
+        service.path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        return env;
+    }
+
+    JsonNode compose() throws IOException {
+        return YAML.readTree(root.resolve("docker-compose.yml").toFile());
     }
 
     @Test
     void composeRunsEveryServiceWithItsRealPortsVariablesAndDependencies() throws IOException {
-        JsonNode compose = YAML.readTree(root.resolve("docker-compose.yml").toFile());
-        JsonNode services = compose.path("services");
+        JsonNode services = compose().path("services");
         for (String infra : List.of("kafka", "postgres", "kafka-topics", "simulator")) {
             assertTrue(services.has(infra), infra);
         }
         assertEquals("apache/kafka:4.0.0", services.path("kafka").path("image").asText());
-        assertTrue(services.path("simulator").path("profiles").toString().contains("simulator"),
+        assertTrue(services.path("kafka").path("environment").path("KAFKA_PROCESS_ROLES").asText().contains("controller"), "KRaft");
+        assertEquals("[\"simulator\"]", services.path("simulator").path("profiles").toString(),
                 "the simulator is a profile, so a real WHMCS can replace it");
         String init = text("deploy/compose/init-databases.sql");
         String topics = services.path("kafka-topics").path("command").toString();
         for (String family : FAMILIES) {
-            JsonNode s = services.path(family + "-service");
-            assertFalse(s.isMissingNode(), family + "-service");
-            int port = port(family);
-            assertTrue(s.path("ports").toString().contains(port + ":" + port), family + " port " + port);
-            Map<String, String> env = new HashMap<>();
-            s.path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
-            Set<String> known = knownEnv(family);
+            ServiceConfig c = config(family);
+            String name = family + "-service";
+            JsonNode s = services.path(name);
+            assertFalse(s.isMissingNode(), name);
+            int port = c.port();
+            assertTrue(s.path("ports").toString().contains(port + ":" + port), name + " port " + port);
+            assertEquals(name, s.path("build").path("args").path("SERVICE").asText(), name + " image from its module");
+            assertTrue(Files.isDirectory(root.resolve(name)));
+            assertTrue(Files.exists(root.resolve(s.path("build").path("dockerfile").asText())), name + " Dockerfile");
+            Map<String, String> env = composeEnv(s);
             for (String key : env.keySet()) {
-                assertTrue(isKnown(known, key), family + "-service sets " + key + ", which the service does not read");
+                assertTrue(c.reads(key), name + " sets " + key + ", which the service does not read");
             }
-            for (String key : requiredEnv(family)) {
-                assertTrue(env.containsKey(key), family + "-service needs " + key);
+            for (String key : union(c.noDefault(), c.credentials(), c.baseUrl())) {
+                assertTrue(env.containsKey(key), name + " needs " + key + " (read by its configuration)");
+            }
+            for (String key : c.baseUrl()) {
+                assertTrue(env.get(key).contains("http://simulator:8089"), name + ": by default the simulator, overridable: " + env.get(key));
+                assertTrue(env.get(key).startsWith("${" + key + ":-"), name + ": a real WHMCS comes from the environment");
+            }
+            for (String key : c.credentials()) {
+                assertTrue(env.get(key).startsWith("${" + key + ":-"), name + ": " + key + " comes from the environment");
             }
             assertEquals(String.valueOf(port), env.get("QUARKUS_HTTP_PORT"));
+            assertEquals("kafka:9092", env.get("KAFKA_BOOTSTRAP_SERVERS"));
             assertTrue(env.get("WHMCS_DB_URL").endsWith("/whmcs_" + family), env.get("WHMCS_DB_URL"));
-            assertTrue(init.contains("CREATE DATABASE whmcs_" + family), "a database for " + family);
-            assertTrue(s.path("depends_on").has("kafka") && s.path("depends_on").has("postgres"), family + " depends on");
-            assertTrue(s.path("healthcheck").path("test").toString().contains(port + "/q/health/ready")
-                    || s.path("healthcheck").path("test").toString().contains("/" + port), family + " health check");
+            assertTrue(init.contains("CREATE DATABASE whmcs_" + family + " "), "a database for " + family);
+            for (String dependency : List.of("kafka", "kafka-topics", "postgres")) {
+                assertTrue(s.path("depends_on").has(dependency), name + " depends on " + dependency);
+            }
+            String health = s.path("healthcheck").path("test").toString();
+            assertTrue(health.contains("/127.0.0.1/" + port) && health.contains("/q/health/ready"), name + " health check " + health);
+            assertEquals("30s", s.path("stop_grace_period").asText(), name + " gets time to drain on stop");
+            assertEquals("whmcs." + family + ".commands", c.resolve("mp.messaging.incoming.commands.topic"));
+            assertEquals("whmcs." + family + ".commands.dlq", c.resolve("mp.messaging.incoming.commands.dead-letter-queue.topic"));
         }
-        assertTrue(topics.contains("abuse projects billing reseller") && topics.contains("commands results commands.dlq"), topics);
+        assertTrue(topics.contains("for f in abuse projects billing reseller") && topics.contains("for t in commands results commands.dlq")
+                && topics.contains("--topic whmcs.$$f.$$t"), topics);
+    }
+
+    @SafeVarargs
+    static Set<String> union(Set<String>... sets) {
+        Set<String> all = new TreeSet<>();
+        for (Set<String> s : sets) {
+            all.addAll(s);
+        }
+        return all;
     }
 
     List<JsonNode> k8sDocuments() throws IOException {
         List<JsonNode> docs = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root.resolve("deploy/k8s"))) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 try (var parser = new YAMLFactory().createParser(f.toFile())) {
                     YAML.readValues(parser, JsonNode.class).forEachRemaining(d -> {
                         if (d != null && !d.isNull()) {
-                            ((com.fasterxml.jackson.databind.node.ObjectNode) d).put("_file", root.relativize(f).toString());
+                            ((ObjectNode) d).put("_file", root.relativize(f).toString());
                             docs.add(d);
                         }
                     });
@@ -151,55 +221,118 @@ class DeploymentManifestsTest {
         return docs;
     }
 
-    JsonNode find(List<JsonNode> docs, String kind, String name) {
+    static JsonNode find(List<JsonNode> docs, String kind, String name) {
         return docs.stream().filter(d -> kind.equals(d.path("kind").asText()) && name.equals(d.path("metadata").path("name").asText()))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name));
     }
 
     @Test
+    void everyKubernetesDocumentParsesAndEveryKustomizationResourceExists() throws IOException {
+        List<JsonNode> docs = k8sDocuments();
+        assertTrue(docs.size() >= 4 * 5, "documents found: " + docs.size());
+        for (JsonNode d : docs) {
+            String where = d.path("_file").asText();
+            assertFalse(d.path("kind").asText().isEmpty(), where + ": a kind");
+            if (!"Kustomization".equals(d.path("kind").asText())) {
+                assertFalse(d.path("metadata").path("name").asText().isEmpty(), where + ": a name");
+            }
+            for (JsonNode r : d.path("resources")) {
+                Path dir = root.resolve(where).getParent();
+                assertTrue(Files.exists(dir.resolve(r.asText())), where + " lists " + r.asText());
+            }
+        }
+    }
+
+    @Test
     void kubernetesManifestsMatchTheServices() throws IOException {
         List<JsonNode> docs = k8sDocuments();
-        String secrets = text("deploy/k8s/secret.example.yaml");
-        String base = text("deploy/k8s/base/kustomization.yaml");
+        JsonNode configMap = find(docs, "ConfigMap", "whmcs-bridge").path("data");
+        JsonNode composeServices = compose().path("services");
         for (String family : FAMILIES) {
+            ServiceConfig c = config(family);
             String name = family + "-service";
-            int port = port(family);
-            assertTrue(base.contains(name + ".yaml"), "the kustomization lists " + name);
+            int port = c.port();
             JsonNode pod = find(docs, "Deployment", name).path("spec").path("template").path("spec");
-            JsonNode c = pod.path("containers").get(0);
-            assertEquals(port, c.path("ports").get(0).path("containerPort").asInt(), name);
-            assertEquals("/q/health/live", c.path("livenessProbe").path("httpGet").path("path").asText());
-            assertEquals("/q/health/ready", c.path("readinessProbe").path("httpGet").path("path").asText());
-            assertEquals(port, c.path("readinessProbe").path("httpGet").path("port").asInt());
+            JsonNode container = pod.path("containers").get(0);
+            assertEquals(port, container.path("ports").get(0).path("containerPort").asInt(), name);
+            Map<String, String> probes = Map.of("startupProbe", "/q/health/started", "livenessProbe", "/q/health/live",
+                    "readinessProbe", "/q/health/ready");
+            probes.forEach((probe, path) -> {
+                assertEquals(path, container.path(probe).path("httpGet").path("path").asText(), name + " " + probe);
+                assertEquals(port, container.path(probe).path("httpGet").path("port").asInt(), name + " " + probe);
+            });
             assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean(), name + " runs as non-root");
-            assertTrue(c.path("securityContext").path("readOnlyRootFilesystem").asBoolean(), name + " read-only root");
-            assertFalse(c.path("resources").path("limits").path("memory").isMissingNode(), name + " memory limit");
-            Set<String> known = knownEnv(family);
-            Set<String> names = new HashSet<>();
-            for (JsonNode e : c.path("env")) {
-                String env = e.path("name").asText();
-                names.add(env);
-                assertTrue(isKnown(known, env), name + " sets " + env + ", which the service does not read");
+            assertTrue(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean(), name + " read-only root");
+            assertEquals("/tmp", container.path("volumeMounts").get(0).path("mountPath").asText(), name + " writable /tmp");
+            assertTrue(pod.path("volumes").get(0).has("emptyDir"), name + " /tmp is an emptyDir");
+            assertFalse(container.path("resources").path("limits").path("memory").isMissingNode(), name + " memory limit");
+            assertFalse(container.path("resources").path("requests").path("cpu").isMissingNode(), name + " cpu request");
+            Map<String, JsonNode> env = new HashMap<>();
+            container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+            for (Map.Entry<String, JsonNode> e : env.entrySet()) {
+                String key = e.getKey();
+                assertTrue(c.reads(key), name + " sets " + key + ", which the service does not read");
+                JsonNode mapRef = e.getValue().path("valueFrom").path("configMapKeyRef");
+                if (!mapRef.isMissingNode()) {
+                    assertTrue(configMap.has(mapRef.path("key").asText()), name + ": the ConfigMap has " + mapRef);
+                }
+            }
+            for (String key : union(c.noDefault(), c.credentials(), c.baseUrl())) {
+                assertTrue(env.containsKey(key), name + " needs " + key + " (read by its configuration)");
+            }
+            for (String key : union(c.credentials(), Set.of("WHMCS_DB_PASSWORD"))) {
+                JsonNode ref = env.get(key).path("valueFrom").path("secretKeyRef");
+                assertFalse(ref.isMissingNode(), name + ": " + key + " is a credential: it must come from a Secret");
+                assertTrue(secretExample(ref.path("name").asText()).has(ref.path("key").asText()),
+                        "secret.example.yaml has " + ref);
+            }
+            for (JsonNode e : env.values()) {
                 JsonNode ref = e.path("valueFrom").path("secretKeyRef");
                 if (!ref.isMissingNode()) {
-                    assertTrue(secrets.contains("name: " + ref.path("name").asText()) && secrets.contains(ref.path("key").asText() + ":"),
-                            "secret.example.yaml has " + ref);
+                    assertTrue(secretExample(ref.path("name").asText()).has(ref.path("key").asText()), "secret.example.yaml has " + ref);
                 }
-                assertFalse(e.has("value") && env.matches(".*(PASSWORD|SECRET|TOKEN|API_ID).*"),
-                        name + ": " + env + " must come from a Secret");
             }
-            for (String key : requiredEnv(family)) {
-                assertTrue(names.contains(key), name + " needs " + key);
-            }
+            assertEquals(new TreeSet<>(composeEnv(composeServices.path(name)).keySet()), new TreeSet<>(env.keySet()),
+                    name + ": docker-compose.yml and Kubernetes set the same variables");
             JsonNode svc = find(docs, "Service", name);
             assertEquals(port, svc.path("spec").path("ports").get(0).path("targetPort").asInt());
+            assertEquals(port, Integer.parseInt(find(docs, "Deployment", name).path("spec").path("template").path("metadata")
+                    .path("annotations").path("prometheus.io/port").asText()), name + " scrape port");
+        }
+    }
+
+    JsonNode secretExample(String name) throws IOException {
+        try (var parser = new YAMLFactory().createParser(root.resolve("deploy/k8s/secret.example.yaml").toFile())) {
+            for (JsonNode d : YAML.readValues(parser, JsonNode.class).readAll()) {
+                if ("Secret".equals(d.path("kind").asText()) && name.equals(d.path("metadata").path("name").asText())) {
+                    return d.path("stringData");
+                }
+            }
+        }
+        throw new AssertionError("secret.example.yaml has no Secret " + name);
+    }
+
+    @Test
+    void theAutoscalersWatchTheServicesConsumerGroupsAndStopAtThePartitionCount() throws IOException {
+        List<JsonNode> docs = k8sDocuments();
+        Matcher m = Pattern.compile("--partitions (\\d+)").matcher(compose().path("services").path("kafka-topics").path("command").toString());
+        assertTrue(m.find(), "docker-compose.yml creates the topics with a partition count");
+        int partitions = Integer.parseInt(m.group(1));
+        for (String family : FAMILIES) {
+            ServiceConfig c = config(family);
+            String name = family + "-service";
             JsonNode scaled = find(docs, "ScaledObject", name);
-            JsonNode trigger = scaled.path("spec").path("triggers").get(0).path("metadata");
-            String group = properties(family).getProperty("mp.messaging.incoming.commands.group.id").replace("${whmcs.family}", family);
-            assertEquals(group, trigger.path("consumerGroup").asText(), "KEDA watches the service's consumer group");
-            assertEquals("whmcs." + family + ".commands", trigger.path("topic").asText());
-            assertTrue(scaled.path("spec").path("maxReplicaCount").asInt() <= 12, "no more replicas than partitions");
-            assertTrue(find(docs, "HorizontalPodAutoscaler", name).path("spec").path("maxReplicas").asInt() <= 12);
+            assertEquals(name, scaled.path("spec").path("scaleTargetRef").path("name").asText());
+            JsonNode trigger = scaled.path("spec").path("triggers").get(0);
+            assertEquals("kafka", trigger.path("type").asText());
+            assertEquals(c.resolve("mp.messaging.incoming.commands.group.id"), trigger.path("metadata").path("consumerGroup").asText(),
+                    "KEDA watches the service's consumer group");
+            assertEquals(c.resolve("mp.messaging.incoming.commands.topic"), trigger.path("metadata").path("topic").asText());
+            assertEquals(partitions, scaled.path("spec").path("maxReplicaCount").asInt(),
+                    "at most one consumer per partition: more replicas than partitions would idle");
+            JsonNode hpa = find(docs, "HorizontalPodAutoscaler", name);
+            assertEquals(name, hpa.path("spec").path("scaleTargetRef").path("name").asText());
+            assertEquals(partitions, hpa.path("spec").path("maxReplicas").asInt());
         }
     }
 
@@ -213,15 +346,22 @@ class DeploymentManifestsTest {
             found++;
         }
         assertTrue(found >= 5);
-        String migration = text("command-runtime/src/main/resources/db/migration/V1__command_log_and_outbox.sql");
+        String migrations = "";
+        try (Stream<Path> files = Files.list(root.resolve("command-runtime/src/main/resources/db/migration"))) {
+            for (Path f : files.sorted().toList()) {
+                migrations += Files.readString(f);
+            }
+        }
+        assertTrue(migrations.contains("CREATE TABLE outbox_event ("), "the outbox table");
         for (String family : FAMILIES) {
-            JsonNode conf = new ObjectMapper().readTree(root.resolve("deploy/debezium/whmcs-" + family + "-outbox.json").toFile()).path("config");
+            JsonNode conf = new ObjectMapper().readTree(root.resolve("deploy/debezium/whmcs-" + family + "-outbox.json").toFile())
+                    .path("config");
             assertEquals("public.outbox_event", conf.path("table.include.list").asText());
             assertEquals("whmcs_" + family, conf.path("database.dbname").asText());
             for (String field : List.of("table.field.event.id", "table.field.event.key", "table.field.event.payload",
                     "table.field.event.type", "route.by.field")) {
                 String column = conf.path("transforms.outbox." + field).asText();
-                assertTrue(migration.contains(column + " "), column + " is an outbox column");
+                assertTrue(Pattern.compile("\\n\\s+" + column + "\\s").matcher(migrations).find(), column + " is an outbox column");
             }
         }
     }
