@@ -80,6 +80,19 @@ class LocalStackIT {
             assertEquals(0, cli(status, err).execute("status", id, "--jdbc-url", stack.jdbcUrl("abuse")), err.toString());
             assertTrue(status.toString().startsWith(id + " whmcs.abuse.create status=SUCCEEDED error=null attempts=1"),
                     status.toString());
+
+            // a record that is no command at all goes to the DLQ (and the dashboard's DLQ counter appears)
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
+                    "bootstrap.servers", stack.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.StringSerializer())) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("whmcs.abuse.commands", "k", "not json")).get();
+            }
+            int port = stack.services().get(0).port();
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+            while (!get(port, "/q/metrics").body().contains("whmcs_commands_dlq_total{") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            deploymentChecksHoldAgainstTheRunningService(port, settings.simulatorPort());
         }
         String stopLog = printed.toString(StandardCharsets.UTF_8);
         assertTrue(stopLog.contains("stopping 1 service(s)") && stopLog.contains("stopped in "), stopLog);
@@ -90,6 +103,59 @@ class LocalStackIT {
                 .toList();
         assertEquals(List.of(), left, "no service and no PostgreSQL of this stack is left running");
         Files.delete(root.resolve("abuse-service")); // the link, not the module
+    }
+
+    /**
+     * What docker-compose.yml and deploy/k8s assume of a service, tried on the real one: compose's health check
+     * command (run with bash, as in the image), the Kubernetes probe paths, and every metric and label the Grafana
+     * dashboard queries (after one command, so that the counters exist).
+     */
+    void deploymentChecksHoldAgainstTheRunningService(int port, int simulatorPort) throws Exception {
+        Path repo = DeploymentManifestsTest.root();
+        JsonNode compose = DeploymentManifestsTest.YAML.readTree(repo.resolve("docker-compose.yml").toFile()).path("services");
+        String health = compose.path("abuse-service").path("healthcheck").path("test").get(3).asText();
+        assertEquals(0, bash(health.replace("/127.0.0.1/8081", "/127.0.0.1/" + port)), "compose health check: " + health);
+        assertTrue(bash(health.replace("/127.0.0.1/8081", "/127.0.0.1/" + freePort())) != 0, "fails where nothing listens");
+        String simHealth = compose.path("simulator").path("healthcheck").path("test").get(3).asText();
+        assertEquals(0, bash(simHealth.replace("/127.0.0.1/8089", "/127.0.0.1/" + simulatorPort)), simHealth);
+
+        String k8s = Files.readString(repo.resolve("deploy/k8s/base/abuse-service.yaml"));
+        java.util.regex.Matcher probe = java.util.regex.Pattern.compile("path: (/q/health/\\w+)").matcher(k8s);
+        int probes = 0;
+        while (probe.find()) {
+            assertEquals(200, get(port, probe.group(1)).statusCode(), probe.group(1));
+            probes++;
+        }
+        assertEquals(3, probes);
+
+        String metrics = get(port, "/q/metrics").body();
+        List<JsonNode> exprs = Json.MAPPER.readTree(repo.resolve("deploy/grafana/whmcs-event-bridge.json").toFile()).findValues("expr");
+        assertTrue(exprs.size() >= 6, "queries found: " + exprs.size());
+        for (JsonNode e : exprs) {
+            String q = e.asText();
+            java.util.regex.Matcher by = java.util.regex.Pattern.compile("by \\(([^)]*)\\)").matcher(q);
+            List<String> labels = by.find() ? List.of(by.group(1).split(",\\s*")) : List.of();
+            java.util.regex.Matcher name = java.util.regex.Pattern.compile("\\b((?:whmcs|kafka)_[a-z_]+)").matcher(q);
+            while (name.find()) {
+                String metric = name.group(1);
+                List<String> series = metrics.lines().filter(l -> l.startsWith(metric + "{")).toList();
+                assertFalse(series.isEmpty(), "the dashboard's " + metric + " is in /q/metrics (" + q + ")");
+                for (String label : labels) {
+                    assertTrue(series.stream().anyMatch(l -> l.contains(label + "=\"")), metric + " has the label " + label);
+                }
+            }
+        }
+    }
+
+    static int bash(String script) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor();
+    }
+
+    static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     static CommandLine cli(StringWriter out, StringWriter err) {
