@@ -15,12 +15,15 @@ public final class BridgeCli {
     static {
         // one line per record (before java.util.logging reads it); the JDK's default takes two
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s [%3$s] %5$s%6$s%n");
+        // the embedded broker warns about routine steps of a single-node start ("Performing controller activation");
+        // errors still show (-Dwhmcs.infra.log.level=WARN to see them)
+        if (System.getProperty("whmcs.infra.log.level") == null) {
+            System.setProperty("whmcs.infra.log.level", "ERROR");
+        }
     }
 
     /** Held so that its level sticks: the clients' reconnect warnings say less than our own one-line errors. */
     private static final java.util.logging.Logger KAFKA_CLIENTS = java.util.logging.Logger.getLogger("org.apache.kafka.clients");
-    /** The embedded broker's controller warns about routine steps of its own start ("Performing controller activation"). */
-    private static final java.util.logging.Logger KAFKA_CONTROLLER = java.util.logging.Logger.getLogger("org.apache.kafka.controller");
 
     /** The tool, with errors as one line that says what to do (our exceptions' messages do), not a stack trace. */
     static CommandLine commandLine() {
@@ -40,7 +43,6 @@ public final class BridgeCli {
             h.setLevel(java.util.logging.Level.WARNING);
         }
         KAFKA_CLIENTS.setLevel(java.util.logging.Level.SEVERE);
-        KAFKA_CONTROLLER.setLevel(java.util.logging.Level.SEVERE);
         System.exit(commandLine().execute(args));
     }
 }
