@@ -72,7 +72,8 @@ final class Stack implements Callable<Integer> {
             System.out.printf("%nREADY in %d ms: %d of %d services. Kafka %s, PostgreSQL %s, ingress API key '%s'.%n",
                     stack.readyMillis(), stack.services().size(), services.size(), stack.bootstrapServers(),
                     stack.jdbcUrl("abuse").replace("whmcs_abuse", "whmcs_<family>"), LocalStack.LOCAL_KEY);
-            System.out.println("Try: ./deploy/bridge send abuse create service_id=1 category=Spam    ("
+            String elsewhere = stack.bootstrapServers().equals("127.0.0.1:9092") ? "" : " --bootstrap-servers " + stack.bootstrapServers();
+            System.out.println("Try: ./deploy/bridge send abuse create service_id=1 category=Spam" + elsewhere + "    ("
                     + (handled ? "Ctrl-C" : "SIGTERM") + " stops everything)");
         }
         done.await();
