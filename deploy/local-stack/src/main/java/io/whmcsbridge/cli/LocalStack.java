@@ -26,9 +26,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The whole system on one machine: the embedded Kafka broker and PostgreSQL (deploy/local-infra, in this JVM), the
  * simulator (in this JVM), and each built service as its own process from its packaged Quarkus application.
- * {@link #stop()} stops the services first (SIGTERM to all at once: each finishes the commands it holds and
- * publishes its outbox while Kafka and PostgreSQL are still up), then the simulator, Kafka and PostgreSQL, then
- * anything this JVM started that is still alive.
+ * {@link #stop()} stops the services first (SIGTERM to all at once, while Kafka, PostgreSQL and the simulator are
+ * still up for whatever they do on the way out), then the simulator, Kafka and PostgreSQL, then anything this JVM
+ * started that is still alive.
  */
 final class LocalStack implements AutoCloseable {
     /** The ingress API key of the local stack (only its SHA-256 goes to the services). */
@@ -225,7 +225,8 @@ final class LocalStack implements AutoCloseable {
         long t0 = System.nanoTime();
         List<ProcessHandle> services = serviceProcesses();
         if (!services.isEmpty()) {
-            out.println("stopping " + services.size() + " service(s): each finishes what it holds and publishes its outbox ...");
+            out.println("stopping " + services.size() + " service(s) (SIGTERM; Kafka, PostgreSQL and the simulator stay up until "
+                    + "they have exited) ...");
         }
         services.forEach(ProcessHandle::destroy); // SIGTERM to all at once: they drain side by side
         for (ProcessHandle p : services) {
