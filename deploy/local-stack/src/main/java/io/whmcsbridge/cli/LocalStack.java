@@ -38,8 +38,14 @@ final class LocalStack implements AutoCloseable {
     /** A service gets this long after SIGTERM to drain before it is killed (Kubernetes' default grace period). */
     static final long DRAIN_SECONDS = 30;
 
+    /** {@code externalKafka}, {@code externalJdbc}: null for the embedded ones (see {@link StackInfra}). */
     record Settings(Path root, int kafkaPort, int pgPort, int simulatorPort, Path dataDir, List<String> services,
-            Map<String, Integer> ports) {
+            Map<String, Integer> ports, String externalKafka, String externalJdbc, String dbUser, String dbPassword) {
+        Settings(Path root, int kafkaPort, int pgPort, int simulatorPort, Path dataDir, List<String> services,
+                Map<String, Integer> ports) {
+            this(root, kafkaPort, pgPort, simulatorPort, dataDir, services, ports, null, null, null, null);
+        }
+
         int port(String family) {
             return ports.getOrDefault(family, DEFAULT_PORTS.get(family));
         }
@@ -52,7 +58,7 @@ final class LocalStack implements AutoCloseable {
     private final Settings settings;
     private final PrintStream out;
     private final List<Started> started = new CopyOnWriteArrayList<>();
-    private LocalInfra.Running infra;
+    private volatile StackInfra infra;
     private WhmcsSimulator simulator;
     private volatile boolean stopping;
     private boolean stopped;
@@ -72,11 +78,11 @@ final class LocalStack implements AutoCloseable {
     }
 
     String bootstrapServers() {
-        return infra.kafka().bootstrapServers();
+        return infra.bootstrapServers();
     }
 
     String jdbcUrl(String family) {
-        return infra.jdbcUrl("whmcs_" + family);
+        return infra.jdbcUrl(family);
     }
 
     /** Starts everything; a service that is not built, or does not start, is one line and the rest go on. */
@@ -87,14 +93,7 @@ final class LocalStack implements AutoCloseable {
         LocalInfra.Options o = new LocalInfra.Options(settings.kafkaPort(), 0, settings.pgPort(),
                 settings.root().resolve(settings.dataDir()), defaults.databases(), defaults.dbUser(), defaults.dbPassword(),
                 defaults.topics(), defaults.partitions());
-        out.println("starting Kafka and PostgreSQL ...");
-        infra = LocalInfra.start(LocalInfra.create(o), new PrintStream(out, true) {
-            @Override
-            public void println(String line) {
-                // its own READY is not the stack's
-                super.println(line.startsWith("READY in") ? "Kafka and PostgreSQL r" + line.substring(1).toLowerCase() : line);
-            }
-        });
+        infra = StackInfra.start(o, settings.externalKafka(), settings.externalJdbc(), settings.dbUser(), settings.dbPassword(), out);
         if (stopping) {
             return this;
         }
@@ -112,20 +111,20 @@ final class LocalStack implements AutoCloseable {
             }
             int port = settings.port(family);
             out.printf("%-9s starting on :%d ...%n", family, port);
-            starts.add(CompletableFuture.runAsync(() -> startService(family, app, port, o)));
+            starts.add(CompletableFuture.runAsync(() -> startService(family, app, port)));
         }
         CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
         readyMillis = (System.nanoTime() - t0) / 1_000_000;
         return this;
     }
 
-    private void startService(String family, Path app, int port, LocalInfra.Options o) {
+    private void startService(String family, Path app, int port) {
         if (stopping) {
             return;
         }
         Path log = settings.root().resolve(".local-stack/logs/" + family + "-service.log");
         try {
-            ServiceProcess p = ServiceProcess.start(app, jvmOptions(), env(family, o), port, log);
+            ServiceProcess p = ServiceProcess.start(app, jvmOptions(), env(family), port, log);
             started.add(new Started(family, p, port));
             if (stopping) {
                 return; // stop() may have run its pass already: the scan of descendants in stop() catches it
@@ -146,12 +145,12 @@ final class LocalStack implements AutoCloseable {
     }
 
     /** The service's configuration, in the same environment variables as docker-compose.yml and deploy/k8s. */
-    Map<String, String> env(String family, LocalInfra.Options o) {
+    Map<String, String> env(String family) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers());
-        env.put("WHMCS_DB_URL", infra.jdbcUrl("whmcs_" + family));
-        env.put("WHMCS_DB_USER", o.dbUser());
-        env.put("WHMCS_DB_PASSWORD", o.dbPassword());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers());
+        env.put("WHMCS_DB_URL", infra.jdbcUrl(family));
+        env.put("WHMCS_DB_USER", infra.user());
+        env.put("WHMCS_DB_PASSWORD", infra.password());
         env.put("WHMCS_INGRESS_API_KEYS_LOCAL", sha256(LOCAL_KEY));
         // a person reads .local-stack/logs: plain lines instead of the production JSON
         env.put("_PROD_QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
@@ -171,8 +170,12 @@ final class LocalStack implements AutoCloseable {
     /** Checked before anything starts: a port in use is one line that says what to do, not a stack trace. */
     private void requireFreePorts() {
         Map<String, Integer> wanted = new LinkedHashMap<>();
-        wanted.put("Kafka (--kafka-port)", settings.kafkaPort());
-        wanted.put("PostgreSQL (--pg-port)", settings.pgPort());
+        if (settings.externalKafka() == null) {
+            wanted.put("Kafka (--kafka-port)", settings.kafkaPort());
+        }
+        if (settings.externalJdbc() == null) {
+            wanted.put("PostgreSQL (--pg-port)", settings.pgPort());
+        }
         wanted.put("the simulator (--simulator-port)", settings.simulatorPort());
         for (String family : settings.services()) {
             wanted.put(family + "-service (--port " + family + "=N)", settings.port(family));
@@ -235,8 +238,8 @@ final class LocalStack implements AutoCloseable {
         if (simulator != null) {
             simulator.close();
         }
-        if (infra != null) {
-            out.println("stopping Kafka and PostgreSQL ...");
+        if (infra != null && infra.embedded() != null) {
+            out.println("stopping " + infra.embedded() + " ...");
             infra.close();
         }
         // whatever else this JVM started and left (nothing, normally)

@@ -37,14 +37,31 @@ final class Stack implements Callable<Integer> {
     @Option(names = "--services", split = ",", description = "which services (default: all four)")
     List<String> services = LocalStack.FAMILIES;
 
+    @Option(names = "--bootstrap-servers", description = "an external Kafka instead of the embedded one (missing topics are created)")
+    String externalKafka;
+
+    @Option(names = "--jdbc-url", description = {"an external PostgreSQL instead of the embedded one: the server "
+            + "(jdbc:postgresql://host:5432/, each service gets whmcs_<family>) or a URL with <family>; missing databases "
+            + "are created"})
+    String externalJdbc;
+
+    @Option(names = "--db-user", description = "with --jdbc-url; default ${DEFAULT-VALUE}")
+    String dbUser = "whmcs";
+
+    @Option(names = "--db-password", description = "with --jdbc-url; default ${DEFAULT-VALUE}")
+    String dbPassword = "whmcs";
+
     @Override
     public Integer call() throws Exception {
         for (String family : services) {
             Families.require(family);
         }
         ports.keySet().forEach(Families::require);
+        if (externalJdbc != null) {
+            StackInfra.databaseUrl(externalJdbc, "abuse"); // a malformed URL is one line before anything starts
+        }
         LocalStack stack = new LocalStack(new LocalStack.Settings(root, kafkaPort, pgPort, simulatorPort, dataDir, services,
-                ports), System.out);
+                ports, externalKafka, externalJdbc, dbUser, dbPassword), System.out);
         CountDownLatch done = new CountDownLatch(1);
         AtomicBoolean asked = new AtomicBoolean();
         Runnable stopAndExit = () -> {
@@ -71,7 +88,7 @@ final class Stack implements Callable<Integer> {
         if (!asked.get()) {
             System.out.printf("%nREADY in %d ms: %d of %d services. Kafka %s, PostgreSQL %s, ingress API key '%s'.%n",
                     stack.readyMillis(), stack.services().size(), services.size(), stack.bootstrapServers(),
-                    stack.jdbcUrl("abuse").replace("whmcs_abuse", "whmcs_<family>"), LocalStack.LOCAL_KEY);
+                    stack.jdbcUrl(StackInfra.FAMILY), LocalStack.LOCAL_KEY);
             String elsewhere = stack.bootstrapServers().equals("127.0.0.1:9092") ? "" : " --bootstrap-servers " + stack.bootstrapServers();
             System.out.println("Try: ./deploy/bridge send abuse create service_id=1 category=Spam" + elsewhere + "    ("
                     + (handled ? "Ctrl-C" : "SIGTERM") + " stops everything)");

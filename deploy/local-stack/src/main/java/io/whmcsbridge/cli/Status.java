@@ -28,7 +28,7 @@ final class Status implements Callable<Integer> {
     @Option(names = "--family", description = "abuse, projects, billing or reseller (default: look in all four)")
     String family;
 
-    @Option(names = "--jdbc-url", description = "the service's database (default: the local stack's "
+    @Option(names = "--jdbc-url", description = "the service's database, or a URL with <family> (default: the local stack's "
             + "jdbc:postgresql://127.0.0.1:15432/whmcs_<family>)")
     String jdbcUrl;
 
@@ -40,11 +40,11 @@ final class Status implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> families = family != null ? List.of(Families.require(family))
-                : jdbcUrl != null ? List.of("(--jdbc-url)") : Families.ALL;
+        boolean perFamily = jdbcUrl == null || jdbcUrl.contains(StackInfra.FAMILY);
+        List<String> families = family != null ? List.of(Families.require(family)) : perFamily ? Families.ALL : List.of("");
         List<String> unreadable = new ArrayList<>();
         for (String f : families) {
-            String url = jdbcUrl != null ? jdbcUrl : "jdbc:postgresql://127.0.0.1:15432/whmcs_" + f;
+            String url = jdbcUrl == null ? "jdbc:postgresql://127.0.0.1:15432/whmcs_" + f : jdbcUrl.replace(StackInfra.FAMILY, f);
             try {
                 if (print(url)) {
                     return 0;

@@ -99,4 +99,29 @@ class CliTest {
                     + "its terminal), or choose other ports", e.getMessage());
         }
     }
+
+    @Test
+    void anExternalPostgresUrlNamesTheServerOrCarriesTheFamily() {
+        // stack --jdbc-url jdbc:postgresql://db:5432/  or  --jdbc-url 'jdbc:postgresql://db:5432/bridge_<family>?ssl=true'
+        assertEquals("jdbc:postgresql://db:5432/whmcs_abuse", StackInfra.databaseUrl("jdbc:postgresql://db:5432/", "abuse"));
+        assertEquals("jdbc:postgresql://db:5432/whmcs_billing?sslmode=require",
+                StackInfra.databaseUrl("jdbc:postgresql://db:5432/?sslmode=require", "billing"));
+        assertEquals("jdbc:postgresql://db:5432/bridge_reseller?ssl=true",
+                StackInfra.databaseUrl("jdbc:postgresql://db:5432/bridge_<family>?ssl=true", "reseller"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StackInfra.databaseUrl("jdbc:postgresql://db:5432/whmcs_abuse", "abuse"));
+        assertTrue(e.getMessage().startsWith("--jdbc-url jdbc:postgresql://db:5432/whmcs_abuse names one database: give the server"),
+                e.getMessage());
+    }
+
+    @Test
+    void aStackWithAnExternalBrokerThatIsNotThereSaysSoBeforeStartingAnything() throws Exception {
+        LocalStack stack = new LocalStack(new LocalStack.Settings(Path.of("target"), freePort(), freePort(), freePort(),
+                Path.of("stack-test"), List.of("abuse"), Map.of("abuse", freePort()), "127.0.0.1:" + freePort(),
+                "jdbc:postgresql://127.0.0.1:" + freePort() + "/", "whmcs", "whmcs"), System.out);
+        IllegalStateException e = assertThrows(IllegalStateException.class, stack::start);
+        assertTrue(e.getMessage().startsWith("no broker at 127.0.0.1:") && e.getMessage().endsWith(
+                ": check --bootstrap-servers (or leave it out to run the embedded broker)"), e.getMessage());
+        stack.stop();
+    }
 }
