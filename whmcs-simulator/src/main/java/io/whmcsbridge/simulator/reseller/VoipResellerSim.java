@@ -13,7 +13,6 @@ import io.whmcsbridge.simulator.SimulatorSettings;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +31,10 @@ import java.util.Set;
  * silent: every answer is HTTP 200 (the status word carries the outcome), amounts have at most 2 decimals
  * ({@code invalid_charge} / {@code invalid_payment} otherwise), and passwords need at least 8 characters
  * ({@code weak_password}).
+ * <p>
+ * Lists are PHP arrays: the seed prints the seeded client's charges with keys 0, 1 and 3, and PHP's
+ * {@code json_encode} writes an array whose keys are not 0..n-1 as a JSON object ({@code {"0":..,"1":..,"3":..}}),
+ * so {@code getCharges} of 561115 answers an object while other lists are JSON arrays.
  */
 public final class VoipResellerSim implements SimulatedApi {
     public static final String NAME = "reseller";
@@ -49,11 +52,35 @@ public final class VoipResellerSim implements SimulatedApi {
     public record Movement(int id, String date, BigDecimal amount, String description) {
     }
 
+    /** A PHP array of movements: keys kept, a new element gets the highest key + 1, as {@code $a[] = ...} does. */
+    private static final class PhpList {
+        final LinkedHashMap<Integer, Movement> byKey = new LinkedHashMap<>();
+
+        PhpList put(int key, Movement m) {
+            byKey.put(key, m);
+            return this;
+        }
+
+        void append(Movement m) {
+            byKey.put(byKey.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1, m);
+        }
+
+        boolean sequential() {
+            int expected = 0;
+            for (int key : byKey.keySet()) {
+                if (key != expected++) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     private final String username;
     private final String password;
     private final Map<Integer, Map<String, String>> clients = new LinkedHashMap<>();
-    private final Map<Integer, List<Movement>> charges = new LinkedHashMap<>();
-    private final Map<Integer, List<Movement>> deposits = new LinkedHashMap<>();
+    private final Map<Integer, PhpList> charges = new LinkedHashMap<>();
+    private final Map<Integer, PhpList> deposits = new LinkedHashMap<>();
     private final Map<Integer, BigDecimal> balances = new LinkedHashMap<>();
     private final Map<Integer, Map<String, String>> thresholds = new LinkedHashMap<>();
     private int nextClient;
@@ -99,11 +126,14 @@ public final class VoipResellerSim implements SimulatedApi {
         john.put("phone_number", "5551112222");
         john.put("balance_management", "1");
         clients.put(SEEDED_CLIENT, john);
-        charges.put(SEEDED_CLIENT, new ArrayList<>(List.of(
-                new Movement(475568, "2010-10-29", new BigDecimal("2.00"), "DID5551234567"),
-                new Movement(475567, "2010-10-29", new BigDecimal("1.00"), "SETUP5551234567"))));
-        deposits.put(SEEDED_CLIENT, new ArrayList<>(List.of(
-                new Movement(808639, "2010-10-15", new BigDecimal("4.00"), "Credit : 2 Setup Charges"))));
+        // the seed's own examples, key 2 missing as printed
+        charges.put(SEEDED_CLIENT, new PhpList()
+                .put(0, new Movement(475568, "2010-10-29", new BigDecimal("2.00"), "DID5551234567"))
+                .put(1, new Movement(475567, "2010-10-29", new BigDecimal("1.00"), "SETUP5551234567"))
+                .put(3, new Movement(467988, "2010-09-15", new BigDecimal("3.00"), "SETUPPACKAGE:8378")));
+        deposits.put(SEEDED_CLIENT, new PhpList()
+                .put(0, new Movement(808639, "2010-10-15", new BigDecimal("4.00"), "Credit : 2 Setup Charges"))
+                .put(1, new Movement(808384, "2010-11-30", new BigDecimal("10.00"), "Want To Keep Positive Balance")));
         balances.put(SEEDED_CLIENT, new BigDecimal("8.0588"));
         thresholds.put(SEEDED_CLIENT, Map.of("threshold", "130", "email", "john.doe@my-domain.com"));
     }
@@ -113,14 +143,14 @@ public final class VoipResellerSim implements SimulatedApi {
         return balances.get(client);
     }
 
-    /** Charges of a client, oldest first. */
+    /** Charges of a client, in the API's order. */
     public synchronized List<Movement> charges(int client) {
-        return List.copyOf(charges.getOrDefault(client, List.of()));
+        return charges.containsKey(client) ? List.copyOf(charges.get(client).byKey.values()) : List.of();
     }
 
-    /** Deposits (payments) of a client, oldest first. */
+    /** Deposits (payments) of a client, in the API's order. */
     public synchronized List<Movement> deposits(int client) {
-        return List.copyOf(deposits.getOrDefault(client, List.of()));
+        return deposits.containsKey(client) ? List.copyOf(deposits.get(client).byKey.values()) : List.of();
     }
 
     /** A client's record as the API stores it. */
@@ -209,10 +239,10 @@ public final class VoipResellerSim implements SimulatedApi {
             Movement m = new Movement(nextMovement++, LocalDate.now().toString(), amount.setScale(2, RoundingMode.UNNECESSARY),
                     r.has("description") ? r.param("description") : "");
             if (charge) {
-                charges.computeIfAbsent(c, k -> new ArrayList<>()).add(m);
+                charges.computeIfAbsent(c, k -> new PhpList()).append(m);
                 balances.put(c, balances.get(c).subtract(amount));
             } else {
-                deposits.computeIfAbsent(c, k -> new ArrayList<>()).add(m);
+                deposits.computeIfAbsent(c, k -> new PhpList()).append(m);
                 balances.put(c, balances.get(c).add(amount));
             }
             context.sideEffect(NAME, field, Integer.toString(m.id()), r.flatParams());
@@ -310,8 +340,8 @@ public final class VoipResellerSim implements SimulatedApi {
         client.put("balance_management", r.has("balance_management") ? r.param("balance_management") : "1");
         clients.put(id, client);
         balances.put(id, BigDecimal.ZERO.setScale(4));
-        charges.put(id, new ArrayList<>());
-        deposits.put(id, new ArrayList<>());
+        charges.put(id, new PhpList());
+        deposits.put(id, new PhpList());
         context.sideEffect(NAME, "signup", Integer.toString(id), r.flatParams());
         return SimReply.json(ok().put("client", Integer.toString(id)).toString());
     }
@@ -330,13 +360,17 @@ public final class VoipResellerSim implements SimulatedApi {
         return clients.containsKey(id) ? then.apply(id) : error("invalid_client");
     }
 
-    private static SimReply list(String field, List<Movement> movements) {
+    /** A list as json_encode writes a PHP array: a JSON array when the keys are 0..n-1, an object otherwise. */
+    private static SimReply list(String field, PhpList movements) {
         ObjectNode ok = ok();
-        ArrayNode list = ok.putArray(field);
-        for (Movement m : movements == null ? List.<Movement>of() : movements) {
-            list.addObject().put("id", Integer.toString(m.id())).put("date", m.date())
+        PhpList php = movements == null ? new PhpList() : movements;
+        ArrayNode array = php.sequential() ? ok.putArray(field) : null;
+        ObjectNode keyed = array == null ? ok.putObject(field) : null;
+        php.byKey.forEach((key, m) -> {
+            ObjectNode n = array != null ? array.addObject() : keyed.putObject(Integer.toString(key));
+            n.put("id", Integer.toString(m.id())).put("date", m.date())
                     .put("amount", m.amount().toPlainString()).put("description", m.description());
-        }
+        });
         return SimReply.json(ok.toString());
     }
 
