@@ -1,6 +1,7 @@
 package io.whmcsbridge.reseller;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.whmcsbridge.model.ErrorInfo;
 import io.whmcsbridge.model.Json;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Calls the VoIP reseller API and reads its status words. Credentials: {@code api-username}, {@code api-password};
@@ -33,6 +35,8 @@ public class VoipResellerGateway implements ApiGateway {
             "api_not_enabled");
     /** Words that mean the API did not act and a later call may succeed. */
     static final Set<String> TRANSIENT_WORDS = Set.of("api_limit_exceeded", "method_maintenance");
+    /** The answers' lists: PHP arrays, which json_encode writes as objects when their keys have gaps. */
+    static final Set<String> LISTS = Set.of("balance_management", "charges", "clients", "deposits", "packages");
 
     @Inject
     RestClients clients;
@@ -66,13 +70,39 @@ public class VoipResellerGateway implements ApiGateway {
         }
         String word = body.get("status").asText();
         if ("success".equals(word)) {
-            return new ApiOutcome.Success(body);
+            return new ApiOutcome.Success(listsAsArrays((ObjectNode) body));
         }
         String message = "the reseller API answered " + word;
         if (ACCOUNT_WORDS.contains(word)) {
             return new ApiOutcome.AuthFailure(new ErrorInfo(word, message, false, reply.body()));
         }
         return new ApiOutcome.ApiError(new ErrorInfo(word, message, TRANSIENT_WORDS.contains(word), reply.body()));
+    }
+
+    /**
+     * The seed prints getCharges with keys 0, 1, 3; PHP encodes such an array as {@code {"0":..,"1":..,"3":..}}.
+     * Consumers get a JSON array either way, in key order.
+     */
+    static ObjectNode listsAsArrays(ObjectNode body) {
+        for (String field : LISTS) {
+            JsonNode list = body.get(field);
+            if (list == null || !list.isObject() || list.isEmpty()) {
+                continue;
+            }
+            TreeMap<Long, JsonNode> byKey = new TreeMap<>();
+            for (Map.Entry<String, JsonNode> e : list.properties()) {
+                if (!e.getKey().matches("\\d{1,18}")) {
+                    byKey = null; // not a PHP list: leave it as the API sent it
+                    break;
+                }
+                byKey.put(Long.parseLong(e.getKey()), e.getValue());
+            }
+            if (byKey != null) {
+                ArrayNode array = body.putArray(field);
+                byKey.values().forEach(array::add);
+            }
+        }
+        return body;
     }
 
     @Override

@@ -36,6 +36,20 @@ class ResellerActionsTest {
                     VoipResellerGateway.read(new ApiReply(200, "application/json", "{\"status\":\"" + word + "\"}")), word);
         }
         assertInstanceOf(ApiOutcome.Malformed.class, VoipResellerGateway.read(new ApiReply(200, "text/html", "<html>")));
+        assertInstanceOf(ApiOutcome.Malformed.class, VoipResellerGateway.read(new ApiReply(200, "application/json", "[]")));
         assertInstanceOf(ApiOutcome.HttpFailure.class, VoipResellerGateway.read(new ApiReply(503, "text/html", "busy")));
+    }
+
+    @Test
+    void aPhpListWithGapsArrivesAsAnArray() {
+        // the seed's getCharges: keys 0, 1, 3, which json_encode writes as an object; keys 10 and 2 sort as numbers
+        String answer = "{\"status\":\"success\",\"charges\":{\"0\":{\"id\":\"475568\"},\"1\":{\"id\":\"475567\"},"
+                + "\"3\":{\"id\":\"467988\"},\"10\":{\"id\":\"1\"},\"2\":{\"id\":\"2\"}},"
+                + "\"balance\":{\"current_balance\":\"8.0588\"}}";
+        var ok = assertInstanceOf(ApiOutcome.Success.class,
+                VoipResellerGateway.read(new ApiReply(200, "application/json", answer)));
+        assertTrue(ok.response().path("charges").isArray(), ok.toString());
+        assertEquals("[475568, 475567, 2, 467988, 1]", ok.response().findValuesAsText("id").toString());
+        assertTrue(ok.response().path("balance").isObject(), "a record that is not a list stays as sent");
     }
 }

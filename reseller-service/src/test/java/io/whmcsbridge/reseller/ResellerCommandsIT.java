@@ -136,6 +136,12 @@ class ResellerCommandsIT {
         BigDecimal shown = new BigDecimal(balance.path("response").path("balance").path("current_balance").asText());
         assertEquals(0, before.subtract(new BigDecimal("1.25")).compareTo(shown),
                 "balance " + before + " - 1.25 = " + shown);
+        // the charge is listed; the seed's list with a gap in its keys still reaches us as an array
+        JsonNode listed = run("getCharges", params("client", JOHN)).path("response").path("charges");
+        assertTrue(listed.isArray(), listed.toString());
+        JsonNode last = listed.get(listed.size() - 1);
+        assertEquals("call minutes", last.path("description").asText(), listed.toString());
+        assertEquals(0, new BigDecimal("1.25").compareTo(new BigDecimal(last.path("amount").asText())));
         // test=true checks without applying
         run("addCharge", params("client", JOHN, "charge", "3.00", "test", true));
         assertEquals(0, shown.compareTo(sim.api(VoipResellerSim.class).balance(JOHN)), "a test charge changes nothing");
