@@ -188,7 +188,9 @@ public class BillingActions implements ActionCatalogue {
             billing("reset_password", false, "Starts or completes a password reset")
                     .params(Param.email("email"), Param.string("reset_token").maxLength(255),
                             Param.string("pass").maxLength(255), Param.string("code").maxLength(20),
-                            Param.string("location").maxLength(50)).build(),
+                            Param.string("location").maxLength(50))
+                    // the one-time 2FA code: secret here only, where other "code" fields are currencies or errors
+                    .secretParams("code").build(),
             billing("transactions", true, "Transactions, by client, server, invoice or id")
                     .params(Param.id("transaction_id"), Param.id("invoice_id"), Param.id("server_id")).build(),
             billing("update_client", true, "Updates the customer's profile (profile_data[...])")

@@ -238,8 +238,9 @@ public class BillingGateway implements ApiGateway {
 
     @Override
     public Set<String> secretNames() {
-        // Not "code": reset_password's one-time 2FA code is useless without reset_token (masked), and masking every
-        // "code" field would hide currency and promotion codes in core API answers and the billing API's error codes.
+        // Not "code": masking every "code" field would hide currency and promotion codes in core API answers and the
+        // billing API's error codes. reset_password's one-time 2FA code is masked by that action alone
+        // (BillingActions: secretParams("code")).
         return Set.of("token", "secret", "identifier", "password1", "password2", "pass", "reset_token", "co_secret");
     }
 }

@@ -276,6 +276,34 @@ class BillingCommandsIT extends BillingItSupport {
     }
 
     @Test
+    void resetPasswordsOneTimeCodeReachesNoLogTableOrEventWhileOtherCodesStayVisible() throws Exception {
+        String code = "482913";
+        String started = newId();
+        client.send(KEY, command(started, "whmcs.billing.reset_password", params("email", "john.doe@example.com", "code", code), null));
+        assertStatus("SUCCEEDED", client.awaitResult(started, WAIT).data());
+        String refused = newId();
+        client.send(KEY, command(refused, "whmcs.billing.reset_password", params("email", "john.doe@example.com",
+                "reset_token", "wrong", "pass", "N3w-pass-" + UUID.randomUUID(), "code", code), null));
+        assertStatus("FAILED", client.awaitResult(refused, WAIT).data());
+        assertTrue(sim.calls(BillingSim.NAME).stream().anyMatch(c -> code.equals(c.params().get("code"))),
+                "the API itself was sent the code");
+        // a promotion code of the core API is no secret: "code" is masked for reset_password only
+        String promotion = newId();
+        client.send(KEY, command(promotion, "whmcs.core.GetPromotions", params("code", "SPRING25"), null));
+        client.awaitResult(promotion, WAIT);
+
+        SecretScan scan = SecretScan.of("billing");
+        scan.assertAbsentAsToken(code);
+        for (String id : java.util.List.of(started, refused)) {
+            assertTrue(scan.rowsContaining(id).stream().anyMatch(r -> r.startsWith("command_log") && r.contains("[REDACTED]")),
+                    "command_log.params of " + id + " keeps the code masked: " + scan.rowsContaining(id));
+            assertFalse(scan.recordsContaining(id).isEmpty(), "the result event of " + id + " was scanned");
+        }
+        assertTrue(scan.rowsContaining(promotion).stream().anyMatch(r -> r.startsWith("command_log") && r.contains("SPRING25")),
+                "command_log.params of GetPromotions keeps its code: " + scan.rowsContaining(promotion));
+    }
+
+    @Test
     void badInputCorpusIsRejectedOrDeadLettered() {
         String good = newId();
         BadInputCorpus.assertHandled(client, "billing", "whmcs.billing.apply_credit",

@@ -3,8 +3,10 @@ package io.whmcsbridge.runtime.catalogue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -14,9 +16,13 @@ import java.util.function.Function;
  * @param idempotent sending it twice has the effect of sending it once: retried after transient failures and
  *                   after a crash mid-call; a non-idempotent action that may have left becomes UNKNOWN
  * @param openParams parameters not listed are passed through (for APIs whose parameter list is open-ended)
+ * @param secretParams field names that hold secrets in this action only (e.g. a one-time 2FA {@code code}, where
+ *                     other actions' {@code code} is a currency or an error code): the {@code Redactor} masks them,
+ *                     besides the common and the service's secret names, in this action's params, results and
+ *                     error texts, at any depth
  */
 public record ActionSpec(String type, String action, boolean idempotent, String description, List<Param> params,
-        List<Function<ObjectNode, Optional<Violation>>> rules, boolean openParams) {
+        List<Function<ObjectNode, Optional<Violation>>> rules, boolean openParams, Set<String> secretParams) {
 
     public static Builder builder(String type, String action) {
         return new Builder(type, action);
@@ -34,6 +40,7 @@ public record ActionSpec(String type, String action, boolean idempotent, String 
         private final List<Param> params = new ArrayList<>();
         private final List<Function<ObjectNode, Optional<Violation>>> rules = new ArrayList<>();
         private boolean openParams;
+        private final Set<String> secretParams = new LinkedHashSet<>();
 
         private Builder(String type, String action) {
             this.type = type;
@@ -65,9 +72,15 @@ public record ActionSpec(String type, String action, boolean idempotent, String 
             return this;
         }
 
+        /** Field names that are secret for this action only; see {@link ActionSpec#secretParams()}. */
+        public Builder secretParams(String... names) {
+            secretParams.addAll(List.of(names));
+            return this;
+        }
+
         public ActionSpec build() {
             return new ActionSpec(type, action, idempotent, description, List.copyOf(params), List.copyOf(rules),
-                    openParams);
+                    openParams, Set.copyOf(secretParams));
         }
     }
 }

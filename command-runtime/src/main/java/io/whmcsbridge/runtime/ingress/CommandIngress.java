@@ -89,7 +89,7 @@ public class CommandIngress {
         CloudEvent command = new CloudEvent(CloudEvent.SPEC_VERSION, id, "http:" + caller, spec.type(), null,
                 Instant.now(), CloudEvent.JSON, data, Map.of());
         String hash = Sha256.hex(canonical(request.type(), instance, key, request.params()));
-        return switch (store.accept(command, key, spec.action(), instance, redactor.redact(request.params()).toString(), hash)) {
+        return switch (store.accept(command, key, spec.action(), instance, redactor.redact(request.params(), spec).toString(), hash)) {
             case ACCEPTED -> new Receipt(id, false);
             case ALREADY_ACCEPTED -> new Receipt(id, true);
             case CONFLICT -> throw new IngressProblem(409, "ID_CONFLICT", "command id '" + id

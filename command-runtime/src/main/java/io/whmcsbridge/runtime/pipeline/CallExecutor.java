@@ -89,22 +89,22 @@ public class CallExecutor {
 
     private Verdict judge(ActionSpec action, ApiOutcome outcome, int attempt) {
         if (outcome instanceof ApiOutcome.Success s) {
-            return new Verdict(false, Outcome.succeeded(redactor.redact(s.response()), attempt));
+            return new Verdict(false, Outcome.succeeded(redactor.redact(s.response(), action), attempt));
         }
         if (outcome instanceof ApiOutcome.AuthFailure a) {
             ErrorInfo e = a.error();
-            return new Verdict(false, Outcome.failed(new ErrorInfo(e.code(), redactor.redactText(e.message())
+            return new Verdict(false, Outcome.failed(new ErrorInfo(e.code(), redactor.redactText(e.message(), action)
                     + " (authentication failed: calls to this instance are stopped until the circuit is reset)",
-                    false, redactor.redactText(e.upstream())), attempt));
+                    false, redactor.redactText(e.upstream(), action)), attempt));
         }
         if (outcome instanceof ApiOutcome.ApiError a) {
-            ErrorInfo e = new ErrorInfo(a.error().code(), redactor.redactText(a.error().message()),
-                    a.error().retryable(), redactor.redactText(a.error().upstream()));
+            ErrorInfo e = new ErrorInfo(a.error().code(), redactor.redactText(a.error().message(), action),
+                    a.error().retryable(), redactor.redactText(a.error().upstream(), action));
             return new Verdict(e.retryable(), Outcome.failed(e, attempt));
         }
         if (outcome instanceof ApiOutcome.HttpFailure h) {
             int status = h.status();
-            String body = redactor.redactText(h.body());
+            String body = redactor.redactText(h.body(), action);
             boolean transientStatus = status >= 500 || status == 429;
             // 503 and 429 say the server did not take the request on; other 5xx may come after the work was done.
             boolean refused = status == 503 || status == 429;
@@ -119,7 +119,7 @@ public class CallExecutor {
             return new Verdict(false, Outcome.failed(e, attempt));
         }
         ApiOutcome.Malformed m = (ApiOutcome.Malformed) outcome;
-        String body = redactor.redactText(m.body());
+        String body = redactor.redactText(m.body(), action);
         if (action.idempotent()) {
             return new Verdict(true, Outcome.failed(new ErrorInfo(ErrorCodes.MALFORMED_RESPONSE, m.reason(), true, body), attempt));
         }
@@ -128,7 +128,7 @@ public class CallExecutor {
     }
 
     private Verdict judge(ActionSpec action, TransportFailure failure, Exception error, int attempt) {
-        String detail = rootMessage(error);
+        String detail = rootMessage(error, action);
         return switch (failure) {
             case NOT_SENT -> new Verdict(true, Outcome.failed(new ErrorInfo(ErrorCodes.CONNECTION,
                     "could not connect to the API: " + detail, true, null), attempt));
@@ -150,12 +150,12 @@ public class CallExecutor {
         return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
     }
 
-    private String rootMessage(Throwable e) {
+    private String rootMessage(Throwable e, ActionSpec action) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
-        return redactor.redactText(m);
+        return redactor.redactText(m, action);
     }
 }

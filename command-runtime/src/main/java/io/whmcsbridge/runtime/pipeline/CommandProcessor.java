@@ -89,7 +89,7 @@ public class CommandProcessor {
         Optional<ActionSpec> spec = catalogue.byType(type);
         CommandData data = CloudEventCodec.commandData(command.event());
         String instanceName = data == null ? CommandData.DEFAULT_INSTANCE : data.instanceOrDefault();
-        String redactedParams = data == null ? null : redactor.redact(data.params()).toString();
+        String redactedParams = data == null ? null : redactor.redact(data.params(), spec.orElse(null)).toString();
         String action = spec.map(ActionSpec::action).orElse(null);
 
         Outcome outcome;

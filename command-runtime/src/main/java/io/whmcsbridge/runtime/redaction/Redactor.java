@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.whmcsbridge.runtime.api.ApiGateway;
+import io.whmcsbridge.runtime.catalogue.ActionSpec;
 import io.whmcsbridge.runtime.config.BridgeConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,12 +19,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Removes secrets from everything the service stores or publishes: values of fields with a secret name (the common
- * names plus the service's own) and every configured credential value wherever it appears in text.
+ * names plus the service's own, plus an action's own {@link ActionSpec#secretParams()} where the action is known)
+ * and every configured credential value wherever it appears in text.
  */
 @ApplicationScoped
 public class Redactor {
@@ -35,7 +39,21 @@ public class Redactor {
 
     private final Set<String> names = new HashSet<>(COMMON_SECRET_NAMES);
     private final List<String> values = new ArrayList<>();
-    private Pattern textPattern;
+    /** The common and the service's names; built once the names and values are known. */
+    private Rules serviceRules;
+    /** The service's names plus an action's own secret names, per distinct set of those. */
+    private final ConcurrentMap<Set<String>, Rules> actionRules = new ConcurrentHashMap<>();
+
+    /** Which field names are secret and the pattern that finds them in free text. */
+    private record Rules(Set<String> names, Pattern textPattern) {
+        static Rules of(Set<String> names) {
+            String alternatives = String.join("|", names.stream().sorted().map(n -> n.replace("_", "[_-]?")).toList());
+            // "name":"value" (JSON), <name>value</name> (XML), name=value (forms, query strings)
+            return new Rules(Set.copyOf(names), Pattern.compile("(?i)(\"(?:" + alternatives + ")\"\\s*:\\s*\")((?:[^\"\\\\]|\\\\.)*)(\")"
+                    + "|(<(?:" + alternatives + ")>)([^<]*)(</)"
+                    + "|((?:^|[?&\\s])(?:" + alternatives + ")(?:%5B%5D|\\[\\])?=)([^&\\s]*)"));
+        }
+    }
 
     Redactor() {
     }
@@ -67,19 +85,45 @@ public class Redactor {
 
     private void compile() {
         values.sort(Comparator.comparingInt(String::length).reversed());
-        String alternatives = String.join("|", names.stream().map(n -> n.replace("_", "[_-]?")).toList());
-        // "name":"value" (JSON), <name>value</name> (XML), name=value (forms, query strings)
-        textPattern = Pattern.compile("(?i)(\"(?:" + alternatives + ")\"\\s*:\\s*\")((?:[^\"\\\\]|\\\\.)*)(\")"
-                + "|(<(?:" + alternatives + ")>)([^<]*)(</)"
-                + "|((?:^|[?&\\s])(?:" + alternatives + ")(?:%5B%5D|\\[\\])?=)([^&\\s]*)");
+        serviceRules = Rules.of(names);
     }
 
+    /** The rules for an action: the service's, plus the action's own secret names if it has any. */
+    private Rules rules(ActionSpec action) {
+        if (action == null || action.secretParams().isEmpty()) {
+            return serviceRules;
+        }
+        return actionRules.computeIfAbsent(action.secretParams(), own -> {
+            Set<String> all = new HashSet<>(names);
+            own.forEach(n -> all.add(normalise(n)));
+            return Rules.of(all);
+        });
+    }
+
+    /** Whether a field of this name is masked in every action of the service. */
     public boolean isSecretName(String name) {
-        return names.contains(normalise(name));
+        return isSecretName(name, null);
     }
 
-    /** A copy of {@code node} with secrets masked; null stays null. */
+    /** Whether a field of this name is masked in {@code action}'s params and results (null: any action). */
+    public boolean isSecretName(String name, ActionSpec action) {
+        return rules(action).names().contains(normalise(name));
+    }
+
+    /** A copy of {@code node} with the service's secrets masked; null stays null. */
     public JsonNode redact(JsonNode node) {
+        return redact(node, (ActionSpec) null);
+    }
+
+    /**
+     * A copy of {@code node} (the params or the result of {@code action}) with secrets masked: the service's and
+     * the action's own secret names ({@link ActionSpec#secretParams()}); a null action masks the service's only.
+     */
+    public JsonNode redact(JsonNode node, ActionSpec action) {
+        return mask(node, rules(action));
+    }
+
+    private JsonNode mask(JsonNode node, Rules rules) {
         if (node == null) {
             return null;
         }
@@ -87,29 +131,38 @@ public class Redactor {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (isSecretName(e.getKey()) && !e.getValue().isNull() && !e.getValue().isContainerNode()) {
+                if (rules.names().contains(normalise(e.getKey())) && !e.getValue().isNull() && !e.getValue().isContainerNode()) {
                     out.put(e.getKey(), MASK);
                 } else {
-                    out.set(e.getKey(), redact(e.getValue()));
+                    out.set(e.getKey(), mask(e.getValue(), rules));
                 }
             }
             return out;
         }
         if (node.isArray()) {
             ArrayNode out = JsonNodeFactory.instance.arrayNode();
-            node.forEach(n -> out.add(redact(n)));
+            node.forEach(n -> out.add(mask(n, rules)));
             return out;
         }
         if (node.isTextual()) {
             String t = node.asText();
-            String r = redactText(t);
+            String r = maskText(t, rules);
             return r.equals(t) ? node : TextNode.valueOf(r);
         }
         return node;
     }
 
-    /** Masks secret values and secret-named fields inside free text (raw API bodies, messages). */
+    /** Masks secret values and the service's secret-named fields inside free text (raw API bodies, messages). */
     public String redactText(String text) {
+        return redactText(text, (ActionSpec) null);
+    }
+
+    /** As {@link #redactText(String)}, with {@code action}'s own secret names masked too (null: none). */
+    public String redactText(String text, ActionSpec action) {
+        return maskText(text, rules(action));
+    }
+
+    private String maskText(String text, Rules rules) {
         if (text == null || text.isEmpty()) {
             return text;
         }
@@ -119,7 +172,7 @@ public class Redactor {
                 out = out.replace(v, MASK);
             }
         }
-        Matcher m = textPattern.matcher(out);
+        Matcher m = rules.textPattern().matcher(out);
         StringBuilder b = new StringBuilder();
         while (m.find()) {
             String replacement;

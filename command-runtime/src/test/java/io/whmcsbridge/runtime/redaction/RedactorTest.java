@@ -1,6 +1,8 @@
 package io.whmcsbridge.runtime.redaction;
 
 import io.whmcsbridge.model.Json;
+import io.whmcsbridge.runtime.catalogue.ActionSpec;
+import io.whmcsbridge.runtime.catalogue.Param;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -29,5 +31,40 @@ class RedactorTest {
             assertFalse(out.contains(s), s + " leaked: " + out);
         }
         assertTrue(out.contains("x=1"), out);
+    }
+
+    static final ActionSpec RESET = ActionSpec.builder("whmcs.test.reset_password", "reset_password")
+            .params(Param.email("email"), Param.string("code").maxLength(20)).secretParams("code").build();
+    static final ActionSpec CANCEL = ActionSpec.builder("whmcs.test.cancel", "cancel")
+            .params(Param.string("code").maxLength(3)).build();
+
+    @Test
+    void anActionsOwnSecretNamesAreMaskedInItsParamsAndResultsOnly() throws Exception {
+        var params = Json.MAPPER.readTree("{\"email\":\"a@example.org\",\"code\":\"482913\",\"nested\":{\"Code\":482913}}");
+        String masked = redactor.redact(params, RESET).toString();
+        assertFalse(masked.contains("482913"), masked);
+        assertEquals("{\"email\":\"a@example.org\",\"code\":\"[REDACTED]\",\"nested\":{\"Code\":\"[REDACTED]\"}}", masked);
+        assertTrue(redactor.isSecretName("code", RESET));
+
+        // the same name elsewhere is data: a currency, an error code
+        var currency = Json.MAPPER.readTree("{\"code\":\"USD\",\"password\":\"pw\"}");
+        assertEquals("{\"code\":\"USD\",\"password\":\"[REDACTED]\"}", redactor.redact(currency, CANCEL).toString());
+        assertEquals("{\"code\":\"USD\",\"password\":\"[REDACTED]\"}", redactor.redact(currency).toString());
+        assertEquals("{\"code\":\"USD\",\"password\":\"[REDACTED]\"}", redactor.redact(currency, null).toString());
+        assertFalse(redactor.isSecretName("code"));
+        assertFalse(redactor.isSecretName("code", CANCEL));
+    }
+
+    @Test
+    void anActionsOwnSecretNamesAreMaskedInItsRawTexts() {
+        String raw = "{\"code\": \"482913\"} <code>482914</code> action=reset_password&code=482915&x=1 s3cr3t-token-value";
+        String out = redactor.redactText(raw, RESET);
+        for (String s : List.of("482913", "482914", "482915", "s3cr3t-token-value")) {
+            assertFalse(out.contains(s), s + " leaked: " + out);
+        }
+        assertTrue(out.contains("x=1"), out);
+        String other = redactor.redactText("{\"code\": \"USD\"} code=EUR s3cr3t-token-value", CANCEL);
+        assertEquals("{\"code\": \"USD\"} code=EUR [REDACTED]", other);
+        assertEquals(other, redactor.redactText("{\"code\": \"USD\"} code=EUR s3cr3t-token-value"));
     }
 }

@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -100,11 +102,36 @@ public final class SecretScan {
     }
 
     public void assertAbsent(String secret) {
+        assertNoHits(secret, l -> l.contains(secret));
+    }
+
+    /**
+     * For a short secret such as a six-digit one-time code, which could occur by chance inside unrelated data:
+     * absent as a token of its own, i.e. not counting occurrences inside a longer run of letters and digits (UUIDs,
+     * ids, offsets) or right after a '.' (fractions of seconds and amounts). {@code "code":"482913"},
+     * {@code code=482913} and {@code <code>482913</code>} all count.
+     */
+    public void assertAbsentAsToken(String secret) {
+        Pattern token = Pattern.compile("(?<![\\p{Alnum}.])" + Pattern.quote(secret) + "(?!\\p{Alnum})");
+        assertNoHits(secret, l -> token.matcher(l).find());
+    }
+
+    private void assertNoHits(String secret, Predicate<String> contains) {
         List<String> hits = new ArrayList<>();
-        logLines.stream().filter(l -> l.contains(secret)).forEach(l -> hits.add("log: " + l));
-        rows.stream().filter(l -> l.contains(secret)).forEach(l -> hits.add("row: " + l));
-        records.stream().filter(l -> l.contains(secret)).forEach(l -> hits.add("event: " + l));
-        assertTrue(hits.isEmpty(), "secret found " + hits.size() + " time(s):\n" + String.join("\n", hits));
+        logLines.stream().filter(contains).forEach(l -> hits.add("log: " + l));
+        rows.stream().filter(contains).forEach(l -> hits.add("row: " + l));
+        records.stream().filter(contains).forEach(l -> hits.add("event: " + l));
+        assertTrue(hits.isEmpty(), "secret " + secret + " found " + hits.size() + " time(s):\n" + String.join("\n", hits));
+    }
+
+    /** Database rows ({@code "<table>: <row as text>"}) that contain {@code text}. */
+    public List<String> rowsContaining(String text) {
+        return rows.stream().filter(r -> r.contains(text)).toList();
+    }
+
+    /** Result and DLQ records ({@code "<topic>: <headers> <value>"}) that contain {@code text}. */
+    public List<String> recordsContaining(String text) {
+        return records.stream().filter(r -> r.contains(text)).toList();
     }
 
     public int scannedLogLines() {
