@@ -20,7 +20,10 @@ final class SharedInfrastructure {
             return new BridgedTestInfrastructure(jvmWide);
         }
         TestInfrastructure infra = switch (TestInfrastructure.selectedKind()) {
-            case "testcontainers" -> ContainerTestInfrastructure.start();
+            case "testcontainers" -> {
+                requireTestcontainers();
+                yield ContainerTestInfrastructure.start();
+            }
             default -> EmbeddedTestInfrastructure.start();
         };
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -31,6 +34,25 @@ final class SharedInfrastructure {
             }
         }, "whmcs-test-infra-stop"));
         return infra;
+    }
+
+    /**
+     * Testcontainers is an optional dependency of this library: a module that selects it declares it (the parent
+     * pom's testcontainers profiles do, for the property or variable given to Maven). Checked before
+     * {@link ContainerTestInfrastructure} is touched, so its absence reads as what to do, not a NoClassDefFoundError.
+     */
+    private static void requireTestcontainers() {
+        for (String name : new String[] {"org.testcontainers.kafka.KafkaContainer", "org.testcontainers.containers.PostgreSQLContainer"}) {
+            try {
+                Class.forName(name, false, SharedInfrastructure.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new IllegalStateException(TestInfrastructure.SELECTOR_PROPERTY + "=testcontainers, but " + name
+                        + " is not on the test classpath: declare org.testcontainers:kafka and org.testcontainers:postgresql "
+                        + "(test scope) in this module, or give -D" + TestInfrastructure.SELECTOR_PROPERTY
+                        + "=testcontainers (or " + TestInfrastructure.SELECTOR_ENV + "=testcontainers) to Maven so the "
+                        + "parent pom's testcontainers profile adds them");
+            }
+        }
     }
 
     /**

