@@ -76,6 +76,15 @@ public interface BridgeConfig {
         @WithDefault("2s")
         Duration storeRetryDelay();
 
+        /**
+         * On shutdown (SIGTERM), how long calls already in flight may take to answer and have their outcome
+         * committed, and then how long committed results may take to reach Kafka. Commands not started by then are
+         * read again after the restart; a call still unanswered ends UNKNOWN after the restart. Keep the sum of twice
+         * this and the start-up time under the orchestrator's grace period (Kubernetes: 30 s).
+         */
+        @WithDefault("10s")
+        Duration shutdownGrace();
+
         /** Source attribute of the result events; defaults to {@code whmcs-event-bridge/<family>-service}. */
         Optional<String> eventSource();
     }
@@ -87,6 +96,13 @@ public interface BridgeConfig {
 
         @WithDefault("500")
         int batchSize();
+
+        /**
+         * A row still unpublished this long after it was written is published by the sweep: its hand-over at commit
+         * was lost (a crash, Kafka down for longer than the producer retries) or it belongs to another replica.
+         */
+        @WithDefault("5s")
+        Duration sweepAfter();
 
         /** Published rows older than this are deleted. */
         @WithDefault("7d")

@@ -8,6 +8,7 @@ import io.whmcsbridge.model.UnreadableCommandException;
 import io.whmcsbridge.runtime.config.BridgeConfig;
 import io.whmcsbridge.runtime.ops.BridgeMetrics;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -19,7 +20,9 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,11 +60,22 @@ public class CommandConsumer {
         dispatcher = new KeyedDispatcher(workers, config.processing().maxPending());
     }
 
-    void onStop(@Observes ShutdownEvent ev) {
-        // Unfinished commands are not acknowledged; their records are read again after the restart.
-        workers.shutdownNow();
+    /**
+     * First of the shutdown steps (then the group commit, 200, and the outbox relay, 300): no command starts any
+     * more, and calls already in flight get {@code shutdown-grace} to answer and commit their outcome, so a SIGTERM
+     * does not leave a payment UNKNOWN. Commands not started are not acknowledged; their records are read again
+     * after the restart. Workers still busy after the grace are interrupted.
+     */
+    void onStop(@Observes @Priority(100) ShutdownEvent ev) {
+        dispatcher.close();
+        workers.shutdown();
         try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
+            if (!workers.awaitTermination(config.processing().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warnf("calls still in flight after %s; stopping them (their commands end UNKNOWN after the restart)",
+                        config.processing().shutdownGrace());
+                workers.shutdownNow();
+                workers.awaitTermination(2, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -96,10 +110,16 @@ public class CommandConsumer {
                 .thenAccept(done -> done.whenComplete((v, err) -> {
                     if (err == null) {
                         message.ack();
+                    } else if (notStarted(err) || notStarted(err.getCause())) {
+                        LOG.debugf("command %s not started before shutdown; it will be read again", event.id());
                     } else {
                         LOG.warnf("command %s not finished (%s); it will be read again after a restart", event.id(), err.toString());
                     }
                 }));
+    }
+
+    private static boolean notStarted(Throwable e) {
+        return e instanceof CancellationException || e instanceof RejectedExecutionException;
     }
 
     /**

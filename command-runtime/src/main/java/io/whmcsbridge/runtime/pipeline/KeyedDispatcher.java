@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
@@ -20,6 +21,7 @@ public final class KeyedDispatcher {
     private final Map<String, CompletableFuture<Void>> tails = new HashMap<>();
     private final Deque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
     private int pending;
+    private volatile boolean closed;
 
     public KeyedDispatcher(ExecutorService workers, int maxPending) {
         this.workers = workers;
@@ -54,7 +56,12 @@ public final class KeyedDispatcher {
         synchronized (this) {
             CompletableFuture<Void> prev = tails.get(key);
             CompletableFuture<Void> after = prev == null ? CompletableFuture.completedFuture(null) : prev;
-            done = after.thenRunAsync(() -> task.accept(() -> released.complete(null)), workers);
+            done = after.thenRunAsync(() -> {
+                if (closed) {
+                    throw new CancellationException("stopping: not started");
+                }
+                task.accept(() -> released.complete(null));
+            }, workers);
             tails.put(key, released);
         }
         released.whenComplete((v, e) -> {
@@ -81,6 +88,14 @@ public final class KeyedDispatcher {
         if (admitted != null) {
             admitted.complete(null);
         }
+    }
+
+    /**
+     * Stops starting tasks: from now on a task whose turn comes ends at once with a {@link CancellationException},
+     * while tasks already running go on. Used at shutdown, so calls in flight finish and nothing new begins.
+     */
+    public void close() {
+        closed = true;
     }
 
     public synchronized int pending() {

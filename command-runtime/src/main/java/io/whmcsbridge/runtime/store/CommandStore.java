@@ -40,16 +40,14 @@ public class CommandStore {
         }
     }
 
-    /** Fired inside the transaction that wrote an outbox row; the relay observes it after commit. */
-    public record OutboxWritten(String commandId) {
-    }
-
     @Inject
     BridgeConfig config;
     @Inject
-    Event<OutboxWritten> outboxWritten;
+    Event<OutboxRelay.Written> outboxWritten;
     @Inject
     GroupCommit groupCommit;
+    @Inject
+    OutboxRelay relay;
     @Inject
     AgroalDataSource dataSource;
 
@@ -72,7 +70,7 @@ public class CommandStore {
      */
     public CommandStatus claimForCall(IncomingCommand command, String action, String instance, String redactedParams)
             throws SQLException, InterruptedException {
-        return groupCommit.run(false, c -> {
+        return groupCommit.run(c -> {
             CommandStatus before = null;
             try (PreparedStatement select = c.prepareStatement(
                     "SELECT status FROM command_log WHERE command_id = ? FOR UPDATE")) {
@@ -113,7 +111,7 @@ public class CommandStore {
             CloudEvent result, CommandStatus status, String errorCode, int attempts)
             throws SQLException, InterruptedException {
         String json = new String(CloudEventCodec.writeStructured(result), StandardCharsets.UTF_8);
-        groupCommit.run(true, c -> {
+        OutboxRelay.Row row = groupCommit.run(c -> {
             Timestamp now = Timestamp.from(Instant.now());
             int updated;
             try (PreparedStatement update = c.prepareStatement("UPDATE command_log SET status = ?, result = ?::jsonb, "
@@ -149,13 +147,12 @@ public class CommandStore {
                 updated = 1;
             }
             if (updated == 1) {
-                insertOutbox(c, command.id(), command.orderingKey(), result.type(), json,
+                return insertOutbox(c, command.id(), command.orderingKey(), result.type(), json,
                         command.event().extension("traceparent"));
-            } else {
-                queueStoredResult(c, command);
             }
-            return null;
+            return queueStoredResult(c, command);
         });
+        relay.publishCommitted(row);
     }
 
     /**
@@ -201,13 +198,10 @@ public class CommandStore {
 
     /** Publishes a stored result again (a command id seen before), with its original event id. */
     public void republish(IncomingCommand command) throws SQLException, InterruptedException {
-        groupCommit.run(true, c -> {
-            queueStoredResult(c, command);
-            return null;
-        });
+        relay.publishCommitted(groupCommit.run(c -> queueStoredResult(c, command)));
     }
 
-    private void queueStoredResult(Connection c, IncomingCommand command) throws SQLException {
+    private OutboxRelay.Row queueStoredResult(Connection c, IncomingCommand command) throws SQLException {
         String stored;
         String key;
         try (PreparedStatement select = c.prepareStatement(
@@ -220,23 +214,26 @@ public class CommandStore {
             }
         }
         CloudEvent event = CloudEventCodec.readStructuredUnchecked(stored);
-        insertOutbox(c, command.id(), key, event.type(), stored, event.extension("traceparent"));
+        return insertOutbox(c, command.id(), key, event.type(), stored, event.extension("traceparent"));
     }
 
-    private void insertOutbox(Connection c, String commandId, String key, String type, String payload,
+    private OutboxRelay.Row insertOutbox(Connection c, String commandId, String key, String type, String payload,
             String traceparent) throws SQLException {
+        OutboxRelay.Row row = new OutboxRelay.Row(UUID.randomUUID(), EventTypes.resultsTopic(config.family()),
+                clean(key), clean(type), clean(payload), clean(traceparent));
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO outbox_event (id, aggregatetype, aggregateid, "
                 + "type, payload, tracingspancontext, command_id, created_at) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)")) {
-            insert.setObject(1, UUID.randomUUID());
-            insert.setString(2, clean(EventTypes.resultsTopic(config.family())));
-            insert.setString(3, clean(key));
-            insert.setString(4, clean(type));
-            insert.setString(5, clean(payload));
-            insert.setString(6, clean(traceparent));
+            insert.setObject(1, row.id());
+            insert.setString(2, row.topic());
+            insert.setString(3, row.key());
+            insert.setString(4, row.type());
+            insert.setString(5, row.payload());
+            insert.setString(6, row.traceparent());
             insert.setString(7, clean(commandId));
             insert.setTimestamp(8, Timestamp.from(Instant.now()));
             insert.executeUpdate();
         }
+        return row;
     }
 
     /** What became of a command accepted over HTTP. */
@@ -281,7 +278,8 @@ public class CommandStore {
         e.commandId = command.id();
         e.createdAt = now;
         e.persist();
-        outboxWritten.fire(new OutboxWritten(command.id()));
+        outboxWritten.fire(new OutboxRelay.Written(new OutboxRelay.Row(e.id, e.aggregatetype, e.aggregateid, e.type,
+                e.payload, e.tracingspancontext)));
         return Acceptance.ACCEPTED;
     }
 

@@ -2,6 +2,7 @@ package io.whmcsbridge.runtime.store;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -37,7 +38,7 @@ public class GroupCommit {
         T run(Connection connection) throws SQLException;
     }
 
-    private record Job<T>(Work<T> work, boolean writesOutbox, CompletableFuture<T> done) {
+    private record Job<T>(Work<T> work, CompletableFuture<T> done) {
     }
 
     @Inject
@@ -46,23 +47,12 @@ public class GroupCommit {
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean stopping;
-    private volatile Runnable afterCommit = () -> {
-    };
 
-    /** Called after every commit that wrote outbox rows (the outbox relay's wake-up). */
-    public void afterCommit(Runnable hook) {
-        this.afterCommit = hook;
-    }
-
-    /**
-     * Runs the work in a shared transaction and returns once it committed; throws if the transaction failed.
-     *
-     * @param writesOutbox the work inserts outbox rows: the relay is woken after the commit
-     */
-    public <T> T run(boolean writesOutbox, Work<T> work) throws SQLException, InterruptedException {
+    /** Runs the work in a shared transaction and returns once it committed; throws if the transaction failed. */
+    public <T> T run(Work<T> work) throws SQLException, InterruptedException {
         ensureStarted();
         CompletableFuture<T> done = new CompletableFuture<>();
-        queue.add(new Job<>(work, writesOutbox, done));
+        queue.add(new Job<>(work, done));
         try {
             return done.get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -75,8 +65,11 @@ public class GroupCommit {
         }
     }
 
-    private synchronized void ensureStarted() {
-        if (writers.isEmpty() && !stopping) {
+    private synchronized void ensureStarted() throws SQLException {
+        if (stopping && writers.isEmpty()) {
+            throw new SQLException("stopping");
+        }
+        if (writers.isEmpty()) {
             for (int i = 0; i < WRITERS; i++) {
                 Thread t = new Thread(this::loop, "group-commit-" + i);
                 t.setDaemon(true);
@@ -86,19 +79,39 @@ public class GroupCommit {
         }
     }
 
-    void onStop(@Observes ShutdownEvent ev) {
-        stopping = true;
-        writers.forEach(Thread::interrupt);
+    /** After the command workers (priority 100) have finished: commits what they queued, then stops. */
+    void onStop(@Observes @Priority(200) ShutdownEvent ev) {
+        List<Thread> started;
+        synchronized (this) {
+            stopping = true;
+            started = List.copyOf(writers);
+        }
+        for (Thread t : started) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            t.interrupt();
+        }
     }
 
     private void loop() {
         List<Job<?>> batch = new ArrayList<>(MAX_BATCH);
-        while (!stopping) {
+        while (true) {
+            Job<?> first;
             try {
-                batch.add(queue.take());
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 break;
             }
+            if (first == null) {
+                if (stopping) {
+                    break; // nothing left to commit
+                }
+                continue;
+            }
+            batch.add(first);
             queue.drainTo(batch, MAX_BATCH - 1);
             if (!commit(batch)) {
                 // One bad piece of work must not fail the others: run them one by one.
@@ -108,7 +121,7 @@ public class GroupCommit {
             }
             batch.clear();
         }
-        // Work queued at shutdown: its callers are interrupted workers; fail it so nobody waits.
+        // Work queued after the writers stopped (a worker past the shutdown grace): fail it so nobody waits.
         Job<?> left;
         while ((left = queue.poll()) != null) {
             left.done().completeExceptionally(new SQLException("stopping"));
@@ -139,17 +152,8 @@ public class GroupCommit {
             }
             return false;
         }
-        boolean outbox = false;
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results.get(i));
-            outbox |= batch.get(i).writesOutbox();
-        }
-        if (outbox) {
-            try {
-                afterCommit.run();
-            } catch (RuntimeException e) {
-                LOG.warnf("after-commit hook failed: %s", e.toString());
-            }
         }
         return true;
     }

@@ -1,20 +1,21 @@
 package io.whmcsbridge.runtime.store;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Uni;
+import io.quarkus.scheduler.ScheduledExecution;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.whmcsbridge.model.CloudEvent;
 import io.whmcsbridge.model.EventTypes;
 import io.whmcsbridge.runtime.config.BridgeConfig;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -25,100 +26,151 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.BlockingQueue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Publishes outbox rows to their topic ({@code aggregatetype}): results, and commands accepted over HTTP. Woken when a transaction that wrote a row commits; the scheduled
- * poll only catches rows whose wake-up was missed (a relay failure, a row of a crashed process). Rows are claimed
- * with {@code FOR UPDATE SKIP LOCKED}, so several replicas relay side by side without publishing a row twice.
- * Delivery is at least once: a consumer deduplicates by the result event id.
+ * Publishes outbox rows to their topic ({@code aggregatetype}): results, and commands accepted over HTTP.
+ *
+ * <p>A row is handed over as soon as the transaction that wrote it has committed and is sent at once, without
+ * reading it back and without waiting for earlier sends to be acknowledged; rows are marked published (commands
+ * deleted) in batches once Kafka has acknowledged them. A row that was not handed over or whose send failed (Kafka
+ * down, a crashed process, another replica's row) is published by the scheduled sweep once it is older than
+ * {@code whmcs.outbox.sweep-after}; the sweep claims rows with {@code FOR UPDATE SKIP LOCKED}, so replicas sweep side
+ * by side. Delivery is at least once: a consumer deduplicates by the result event id.
  */
 @ApplicationScoped
 public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    /** Sends not yet acknowledged; the emitter's buffer holds 128. */
+    private static final int MAX_UNACKED = 128;
+    /** Rows handed over but not sent; beyond this they are left to the sweep rather than held in memory. */
+    private static final int MAX_QUEUED = 10_000;
+
+    /** A committed outbox row. */
+    public record Row(UUID id, String topic, String key, String type, String payload, String traceparent) {
+    }
+
+    /** Fired inside a JTA transaction that wrote an outbox row; the row is handed over after the commit. */
+    public record Written(Row row) {
+    }
 
     @Inject
     BridgeConfig config;
-
     @Inject
     @Channel("results")
     MutinyEmitter<byte[]> results;
     @Inject
     AgroalDataSource dataSource;
-    @Inject
-    GroupCommit groupCommit;
 
-    private final ExecutorService relayThread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "outbox-relay");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final BlockingQueue<Row> committed = new LinkedBlockingQueue<>(MAX_QUEUED);
+    private final ConcurrentLinkedQueue<Row> acknowledged = new ConcurrentLinkedQueue<>();
+    private final Semaphore unacked = new Semaphore(MAX_UNACKED);
+    /** Rows sent and not yet marked (or failed): the sweep leaves them alone, so this process sends a row once. */
+    private final Set<UUID> pending = ConcurrentHashMap.newKeySet();
     private final AtomicLong published = new AtomicLong();
     private volatile long backlog;
+    private volatile boolean sweepRequested = true;
     private volatile boolean stopping;
-    private volatile boolean countBacklog = true;
+    private Thread relay;
 
-    void onStart(@Observes StartupEvent ev) {
-        groupCommit.afterCommit(this::wake);
+    void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) Written written) {
+        publishCommitted(written.row());
     }
 
-    void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) CommandStore.OutboxWritten written) {
-        wake();
+    /** Hands over a row whose transaction has committed. */
+    public void publishCommitted(Row row) {
+        if (!config.outbox().relayEnabled() || stopping) {
+            return; // Debezium relays the outbox; or the sweep after a restart will
+        }
+        ensureStarted();
+        if (!committed.offer(row)) {
+            LOG.debugf("relay queue full; row %s is left to the sweep", row.id());
+        }
     }
 
-    @Scheduled(every = "${whmcs.outbox.poll-interval:5s}", delayed = "1s",
+    /**
+     * Holds the scheduled methods back until the application has started: the relay's emitter can only be injected
+     * once Reactive Messaging has wired its channels (a poll before that failed with SRMSG00019).
+     */
+    @Singleton
+    public static class BeforeStart implements Scheduled.SkipPredicate {
+        private volatile boolean started;
+
+        void onStart(@Observes StartupEvent ev) {
+            started = true;
+        }
+
+        @Override
+        public boolean test(ScheduledExecution execution) {
+            return !started;
+        }
+    }
+
+    @Scheduled(every = "${whmcs.outbox.poll-interval:5s}", delayed = "1s", skipExecutionIf = BeforeStart.class,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        countBacklog = true;
-        wake();
-    }
-
-    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void deleteOldPublished() {
-        Instant before = Instant.now().minus(config.outbox().retention());
-        long n = QuarkusTransaction.requiringNew()
-                .call(() -> OutboxEvent.delete("publishedAt is not null and publishedAt < ?1", before));
-        if (n > 0) {
-            LOG.infof("deleted %d published outbox rows older than %s", n, config.outbox().retention());
+        if (config.outbox().relayEnabled() && !stopping) {
+            sweepRequested = true;
+            ensureStarted();
         }
     }
 
-    void onStop(@Observes ShutdownEvent ev) {
-        stopping = true;
-        relayThread.shutdown();
-        try {
-            relayThread.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * Deletes rows past the retention: published ones, or, when a Debezium connector relays the outbox (rows are
+     * never marked published then; the connector read them from the WAL when they were written), any.
+     */
+    @Scheduled(every = "1h", delayed = "1m", skipExecutionIf = BeforeStart.class,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void deleteOld() {
+        if (stopping) {
+            return;
         }
-    }
-
-    /** Asks the relay to drain; coalesces wake-ups that arrive while a drain is queued. */
-    public void wake() {
-        if (!config.outbox().relayEnabled()) {
-            return; // a Debezium connector relays the outbox
-        }
-        if (!stopping && wakeQueued.compareAndSet(false, true)) {
-            try {
-                relayThread.execute(this::drain);
-            } catch (RuntimeException rejected) {
-                wakeQueued.set(false);
+        Timestamp before = Timestamp.from(Instant.now().minus(config.outbox().retention()));
+        String sql = config.outbox().relayEnabled()
+                ? "DELETE FROM outbox_event WHERE published_at IS NOT NULL AND published_at < ?"
+                : "DELETE FROM outbox_event WHERE created_at < ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement delete = c.prepareStatement(sql)) {
+            delete.setTimestamp(1, before);
+            int n = delete.executeUpdate();
+            if (n > 0) {
+                LOG.infof("deleted %d outbox rows older than %s", n, config.outbox().retention());
             }
+        } catch (SQLException e) {
+            LOG.warnf("could not delete old outbox rows (%s); trying again in an hour", e.toString());
         }
     }
 
-    /** Rows not yet published, as of the last drain. */
+    /** After the command workers and the group commit (lower priorities): sends what has committed, then stops. */
+    void onStop(@Observes @Priority(300) ShutdownEvent ev) {
+        stopping = true;
+        Thread t;
+        synchronized (this) {
+            t = relay;
+        }
+        if (t != null) {
+            try {
+                t.join(config.processing().shutdownGrace().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            t.interrupt();
+        }
+    }
+
+    /** Rows not yet published, as of the last sweep. */
     public long backlog() {
         return backlog;
     }
@@ -127,43 +179,162 @@ public class OutboxRelay {
         return published.get();
     }
 
-    private void drain() {
-        wakeQueued.set(false);
-        try (Connection c = dataSource.getConnection()) {
-            int n;
-            do {
-                n = publishBatch(c);
-            } while (n == config.outbox().batchSize() && !stopping);
-            if (countBacklog) {
-                // counted on the slow poll only: a count per wake-up would cost more than the publishing
-                countBacklog = false;
-                try (PreparedStatement count = c.prepareStatement(
-                        "SELECT count(*) FROM outbox_event WHERE published_at IS NULL");
-                        ResultSet rs = count.executeQuery()) {
-                    rs.next();
-                    backlog = rs.getLong(1);
-                }
-            } else if (n < config.outbox().batchSize()) {
-                backlog = 0;
-            }
-        } catch (Exception e) {
-            LOG.warnf("outbox relay could not publish (%s); rows stay queued and are retried", e.toString());
+    private synchronized void ensureStarted() {
+        if (relay == null && !stopping) {
+            relay = new Thread(this::loop, "outbox-relay");
+            relay.setDaemon(true);
+            relay.start();
         }
     }
 
-    /** Claims a batch of rows, publishes them, marks them published (or deletes commands), in one transaction. */
-    private int publishBatch(Connection c) throws SQLException {
-        record Row(UUID id, String topic, String key, String type, String payload, String traceparent) {
+    private void loop() {
+        List<Row> batch = new ArrayList<>();
+        try {
+            awaitEmitter();
+            while (!stopping) {
+                Row first = committed.poll(20, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    committed.drainTo(batch, config.outbox().batchSize() - 1);
+                    for (Row row : batch) {
+                        send(row);
+                    }
+                    batch.clear();
+                }
+                markAcknowledged();
+                if (sweepRequested) {
+                    sweepRequested = false;
+                    sweep();
+                }
+            }
+            // stopping: what has committed goes out before the producer closes
+            committed.drainTo(batch);
+            for (Row row : batch) {
+                send(row);
+            }
+            unacked.tryAcquire(MAX_UNACKED, config.processing().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+            markAcknowledged();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    /** The emitter takes messages once the channel is connected, shortly after start. */
+    private void awaitEmitter() throws InterruptedException {
+        while (!results.hasRequests() && !stopping) {
+            Thread.sleep(50);
+        }
+    }
+
+    /** Sends without waiting for the acknowledgement; an acknowledged row is queued to be marked. */
+    private CompletableFuture<Void> send(Row row) throws InterruptedException {
+        unacked.acquire();
+        pending.add(row.id());
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        headers.add("id", row.id().toString().getBytes(StandardCharsets.UTF_8));
+        headers.add("type", row.type().getBytes(StandardCharsets.UTF_8));
+        if (row.traceparent() != null) {
+            headers.add("traceparent", row.traceparent().getBytes(StandardCharsets.UTF_8));
+        }
+        OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(row.topic()).withKey(row.key()).withHeaders(headers).build();
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        try {
+            results.sendMessage(Message.of(row.payload().getBytes(StandardCharsets.UTF_8)).addMetadata(meta))
+                    .subscribe().with(ok -> {
+                        unacked.release();
+                        acknowledged.add(row);
+                        sent.complete(null);
+                    }, failure -> {
+                        unacked.release();
+                        pending.remove(row.id());
+                        LOG.warnf("could not publish outbox row %s (%s); the sweep publishes it later", row.id(),
+                                failure.toString());
+                        sent.completeExceptionally(failure);
+                    });
+        } catch (RuntimeException e) {
+            unacked.release();
+            pending.remove(row.id());
+            LOG.warnf("could not publish outbox row %s (%s); the sweep publishes it later", row.id(), e.toString());
+            sent.completeExceptionally(e);
+        }
+        return sent;
+    }
+
+    /** Marks acknowledged results published and deletes acknowledged commands (their params are unredacted). */
+    private void markAcknowledged() {
+        if (acknowledged.isEmpty()) {
+            return;
+        }
+        List<Row> rows = new ArrayList<>();
+        Row r;
+        while ((r = acknowledged.poll()) != null) {
+            rows.add(r);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            mark(c, rows);
+            published.addAndGet(rows.size());
+        } catch (SQLException e) {
+            // sent but not marked: the sweep sends them again later (at least once)
+            LOG.warnf("could not mark %d published outbox rows (%s)", rows.size(), e.toString());
+        } finally {
+            rows.forEach(x -> pending.remove(x.id()));
+        }
+    }
+
+    private void mark(Connection c, List<Row> rows) throws SQLException {
+        String commandsTopic = EventTypes.commandsTopic(config.family());
+        UUID[] results = rows.stream().filter(x -> !commandsTopic.equals(x.topic())).map(Row::id).toArray(UUID[]::new);
+        UUID[] commands = rows.stream().filter(x -> commandsTopic.equals(x.topic())).map(Row::id).toArray(UUID[]::new);
+        if (results.length > 0) {
+            try (PreparedStatement mark = c.prepareStatement(
+                    "UPDATE outbox_event SET published_at = now() WHERE id = ANY (?)")) {
+                mark.setArray(1, c.createArrayOf("uuid", results));
+                mark.executeUpdate();
+            }
+        }
+        if (commands.length > 0) {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM outbox_event WHERE id = ANY (?)")) {
+                delete.setArray(1, c.createArrayOf("uuid", commands));
+                delete.executeUpdate();
+            }
+        }
+    }
+
+    /** Publishes rows older than {@code sweep-after} that are still unpublished, and counts the backlog. */
+    private void sweep() throws InterruptedException {
+        try (Connection c = dataSource.getConnection()) {
+            int n;
+            do {
+                n = sweepBatch(c);
+            } while (n == config.outbox().batchSize() && !stopping);
+            try (PreparedStatement count = c.prepareStatement(
+                    "SELECT count(*) FROM outbox_event WHERE published_at IS NULL");
+                    ResultSet rs = count.executeQuery()) {
+                rs.next();
+                backlog = rs.getLong(1);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("outbox sweep could not publish (%s); rows stay queued and are retried", e.toString());
+        }
+    }
+
+    /** Claims a batch of old rows, publishes them and marks them, in one transaction. */
+    private int sweepBatch(Connection c) throws SQLException, InterruptedException {
         c.setAutoCommit(false);
         try {
             List<Row> rows = new ArrayList<>();
             try (PreparedStatement select = c.prepareStatement("SELECT id, aggregatetype, aggregateid, type, payload, "
-                    + "tracingspancontext FROM outbox_event WHERE published_at IS NULL ORDER BY seq LIMIT ? "
-                    + "FOR UPDATE SKIP LOCKED")) {
-                select.setInt(1, config.outbox().batchSize());
+                    + "tracingspancontext FROM outbox_event WHERE published_at IS NULL AND created_at < ? "
+                    + "ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                select.setTimestamp(1, Timestamp.from(Instant.now().minus(config.outbox().sweepAfter())));
+                select.setInt(2, config.outbox().batchSize());
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
+                        if (pending.contains(rs.getObject(1, UUID.class))) {
+                            continue; // sent by this process a moment ago; marked when acknowledged
+                        }
                         rows.add(new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
                                 rs.getString(5), rs.getString(6)));
                     }
@@ -173,41 +344,23 @@ public class OutboxRelay {
                 c.commit();
                 return 0;
             }
-            List<Uni<Void>> sends = new ArrayList<>(rows.size());
+            List<CompletableFuture<Void>> sends = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                RecordHeaders headers = new RecordHeaders();
-                headers.add("content-type", CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-                headers.add("id", row.id().toString().getBytes(StandardCharsets.UTF_8));
-                headers.add("type", row.type().getBytes(StandardCharsets.UTF_8));
-                if (row.traceparent() != null) {
-                    headers.add("traceparent", row.traceparent().getBytes(StandardCharsets.UTF_8));
-                }
-                OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
-                        .withTopic(row.topic()).withKey(row.key()).withHeaders(headers).build();
-                sends.add(results.sendMessage(Message.of(row.payload().getBytes(StandardCharsets.UTF_8)).addMetadata(meta)));
+                sends.add(send(row));
             }
-            Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
-            String commandsTopic = EventTypes.commandsTopic(config.family());
-            UUID[] published = rows.stream().filter(r -> !commandsTopic.equals(r.topic())).map(Row::id).toArray(UUID[]::new);
-            UUID[] commands = rows.stream().filter(r -> commandsTopic.equals(r.topic())).map(Row::id).toArray(UUID[]::new);
-            if (published.length > 0) {
-                try (PreparedStatement mark = c.prepareStatement(
-                        "UPDATE outbox_event SET published_at = now() WHERE id = ANY (?)")) {
-                    mark.setArray(1, c.createArrayOf("uuid", published));
-                    mark.executeUpdate();
-                }
+            try {
+                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new SQLException("publishing failed: " + e.getCause(), e);
             }
-            if (commands.length > 0) {
-                // A command accepted over HTTP carries its parameters unredacted: keep it no longer than needed.
-                try (PreparedStatement delete = c.prepareStatement("DELETE FROM outbox_event WHERE id = ANY (?)")) {
-                    delete.setArray(1, c.createArrayOf("uuid", commands));
-                    delete.executeUpdate();
-                }
-            }
+            // marked here, in the claiming transaction, rather than by markAcknowledged
+            acknowledged.removeAll(rows);
+            mark(c, rows);
             c.commit();
-            this.published.addAndGet(rows.size());
+            rows.forEach(x -> pending.remove(x.id()));
+            published.addAndGet(rows.size());
             return rows.size();
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | InterruptedException e) {
             try {
                 c.rollback();
             } catch (SQLException ignored) {

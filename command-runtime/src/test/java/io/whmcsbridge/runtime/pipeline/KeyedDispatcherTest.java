@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KeyedDispatcherTest {
@@ -22,6 +27,42 @@ class KeyedDispatcherTest {
     @AfterEach
     void stop() {
         pool.shutdownNow();
+    }
+
+    /** Shutdown: the running task of key A finishes; A's next task and a queued task of key B never start. */
+    @Test
+    void afterCloseRunningTasksFinishAndWaitingOnesDoNotStart() throws Exception {
+        KeyedDispatcher d = new KeyedDispatcher(Executors.newSingleThreadExecutor(), 10);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        AtomicInteger ran = new AtomicInteger();
+        d.admit().get();
+        CompletableFuture<Void> first = d.submit("A", () -> {
+            running.countDown();
+            await(proceed);
+            ran.incrementAndGet();
+        });
+        d.admit().get();
+        CompletableFuture<Void> nextOfA = d.submit("A", ran::incrementAndGet);
+        d.admit().get();
+        CompletableFuture<Void> queuedB = d.submit("B", ran::incrementAndGet); // waits for the single worker
+        assertTrue(running.await(5, TimeUnit.SECONDS));
+        d.close();
+        proceed.countDown();
+        first.get(5, TimeUnit.SECONDS);
+        ExecutionException a = assertThrows(ExecutionException.class, () -> nextOfA.get(5, TimeUnit.SECONDS));
+        ExecutionException b = assertThrows(ExecutionException.class, () -> queuedB.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(CancellationException.class, a.getCause());
+        assertInstanceOf(CancellationException.class, b.getCause());
+        assertEquals(1, ran.get(), "only the task already running when the dispatcher closed has run");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

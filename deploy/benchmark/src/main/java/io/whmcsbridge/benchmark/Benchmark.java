@@ -67,9 +67,13 @@ public final class Benchmark {
     private WhmcsSimulator sim;
     private ServiceProcess service;
     private KafkaProducer<String, byte[]> producer;
+    /** For paced runs: no linger, so a command leaves when the harness says it was produced. */
+    private KafkaProducer<String, byte[]> pacedProducer;
+    /** Epoch nanoseconds minus System.nanoTime(), to set the harness's clock beside the database's timestamps. */
+    private final long epochOffsetNanos;
 
     record Options(Path root, int partitions, int cap, double scale, List<String> scenarios, List<String> jvmOptions,
-            Path out) {
+            boolean durable, Path out) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -83,6 +87,8 @@ public final class Benchmark {
 
     Benchmark(Options o) {
         this.o = o;
+        Instant now = Instant.now();
+        this.epochOffsetNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
     }
 
     ObjectNode run() throws Exception {
@@ -90,6 +96,8 @@ public final class Benchmark {
         report.put("date", Instant.now().toString());
         report.set("machine", machine());
         report.put("partitions", o.partitions()).put("capInFlight", o.cap()).put("scale", o.scale());
+        report.put("postgresDurability", o.durable() ? "fsync, synchronous_commit and full_page_writes on (a default "
+                + "installation)" : "fsync, synchronous_commit and full_page_writes off");
         ArrayNode rows = report.putArray("scenarios");
         try {
             startInfrastructure();
@@ -143,6 +151,7 @@ public final class Benchmark {
             stop.set(true);
             if (producer != null) {
                 producer.close(Duration.ofSeconds(5));
+                pacedProducer.close(Duration.ofSeconds(5));
             }
             if (service != null) {
                 service.close();
@@ -168,7 +177,7 @@ public final class Benchmark {
         kafka = EmbeddedKafkaBroker.builder().port(0).partitions(o.partitions()).build().start();
         kafka.createTopics(o.partitions(), COMMANDS, RESULTS, COMMANDS + ".dlq",
                 HandWrittenLoop.COMMANDS, HandWrittenLoop.RESULTS);
-        pg = new EmbeddedPostgresServer(0, null).start();
+        pg = new EmbeddedPostgresServer(0, null, o.durable()).start();
         pg.createRole("whmcs", "whmcs");
         pg.createDatabase("whmcs_abuse", "whmcs");
         pg.createDatabase(HandWrittenLoop.DATABASE, "whmcs");
@@ -178,6 +187,8 @@ public final class Benchmark {
         p.put("linger.ms", "5");
         p.put("acks", "all");
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        p.put("linger.ms", "0");
+        pacedProducer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         System.out.printf("kafka %s, postgres %d, simulator %d: started in %d ms%n", kafka.bootstrapServers(),
                 pg.port(), sim.port(), (System.nanoTime() - t) / 1_000_000);
     }
@@ -206,6 +217,8 @@ public final class Benchmark {
         String[] ids = new String[s.commands()];
         long[] sent = new long[s.commands()];
         double cpu0 = service.cpuSeconds();
+        CpuTimes machine0 = CpuTimes.read();
+        KafkaProducer<String, byte[]> out = s.rate() > 0 ? pacedProducer : producer;
         long t0 = System.nanoTime();
         for (int i = 0; i < s.commands(); i++) {
             if (s.rate() > 0) {
@@ -222,9 +235,9 @@ public final class Benchmark {
                     + "\"datacontenttype\":\"application/json\",\"data\":{\"params\":{\"service_id\":" + (key + 1)
                     + ",\"category\":\"Spam\",\"additional_info\":\"" + id + "\"}}}").getBytes(StandardCharsets.UTF_8);
             sent[i] = System.nanoTime();
-            producer.send(new ProducerRecord<>(COMMANDS, "k" + key, value));
+            out.send(new ProducerRecord<>(COMMANDS, "k" + key, value));
         }
-        producer.flush();
+        out.flush();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos()
                 + (long) (s.commands() / 20.0 * 1e9 * Math.max(1, s.latencyMs() / 50.0) / Math.max(1, s.keys() / 10.0));
         int done = 0;
@@ -241,7 +254,61 @@ public final class Benchmark {
             Thread.sleep(200);
         }
         double cpu1 = service.cpuSeconds();
-        return measure(s, prefix, ids, sent, t0, cpu1 - cpu0, done);
+        CpuTimes machine1 = CpuTimes.read();
+        ObjectNode row = measure(s, prefix, ids, sent, t0, cpu1 - cpu0, done);
+        row.set("cpuMsPerCommand", machine1.minus(machine0).perCommand(cpu1 - cpu0, done));
+        row.set("stagesMs", stages(prefix, ids, sent));
+        return row;
+    }
+
+    /**
+     * Where a command's time goes, from the service's own timestamps in the command log (its clock is this
+     * machine's): Kafka to the service's IN_FLIGHT claim, the claim to the call reaching the API, the API's answer to
+     * the outcome being recorded, and the outcome to the result's arrival (commit, relay, Kafka, this consumer).
+     */
+    private ObjectNode stages(String prefix, String[] ids, long[] sent) throws Exception {
+        Map<String, RecordedCall> calls = new HashMap<>();
+        for (RecordedCall c : sim.context().calls()) {
+            String info = c.params().get("additional_info");
+            if (info != null && info.startsWith(prefix)) {
+                calls.put(info, c);
+            }
+        }
+        Map<String, double[]> logged = new HashMap<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl("whmcs_abuse"), "whmcs", "whmcs");
+                java.sql.PreparedStatement q = c.prepareStatement("SELECT command_id, "
+                        + "extract(epoch FROM received_at) * 1000000, extract(epoch FROM completed_at) * 1000000 "
+                        + "FROM command_log WHERE command_id LIKE ?")) {
+            q.setString(1, prefix + "%");
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    logged.put(rs.getString(1), new double[] {rs.getDouble(2), rs.getDouble(3)});
+                }
+            }
+        }
+        List<double[]> rows = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            Long arrived = arrivals.get(ids[i]);
+            RecordedCall call = calls.get(ids[i]);
+            double[] log = logged.get(ids[i]);
+            if (arrived == null || call == null || log == null) {
+                continue;
+            }
+            rows.add(new double[] {
+                    log[0] - micros(sent[i]), micros(call.startedNanos()) - log[0],
+                    log[1] - micros(call.finishedNanos()), micros(arrived) - log[1]});
+        }
+        String[] names = {"toClaim", "claimToCall", "answerToRecord", "recordToResult"};
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        for (int k = 0; k < names.length; k++) {
+            final int col = k;
+            n.set(names[k], stats(rows.stream().mapToDouble(r -> r[col] / 1000.0).toArray()));
+        }
+        return n;
+    }
+
+    private double micros(long nanoTime) {
+        return (nanoTime + epochOffsetNanos) / 1000.0;
     }
 
     private ObjectNode measure(Scenario s, String prefix, String[] ids, long[] sent, long t0, double cpuSeconds, int done) {
@@ -385,6 +452,7 @@ public final class Benchmark {
     private static void printTable(ObjectNode report) {
         System.out.println();
         System.out.printf("%s  %s%n", report.path("date").asText(), report.path("machine"));
+        System.out.printf("PostgreSQL: %s%n", report.path("postgresDurability").asText());
         System.out.printf("partitions %d, cap %d in flight, service ready in %d ms, peak RSS %.1f MB%n",
                 report.path("partitions").asInt(), report.path("capInFlight").asInt(),
                 report.path("serviceReadyMs").asLong(), report.path("servicePeakRssMb").asDouble());
@@ -401,6 +469,25 @@ public final class Benchmark {
                     r.path("overheadMs").path("p99").asText("-"), r.path("serviceCpuMsPerCommand").asText("-"),
                     r.path("meanCallsInFlight").asText("-"), r.path("orderViolations").asText("-"));
         }
+        System.out.println();
+        System.out.println("| scenario | CPU ms/cmd: service | broker+simulator+load | PostgreSQL+other | machine | machine ceiling/s | to claim p50/p99 ms | claim to call | answer to record | record to result |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        for (JsonNode r : report.path("scenarios")) {
+            if (!r.has("cpuMsPerCommand")) {
+                continue;
+            }
+            JsonNode c = r.path("cpuMsPerCommand");
+            JsonNode st = r.path("stagesMs");
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.path("name").asText(),
+                    c.path("service").asText(), c.path("brokerSimulatorAndLoad").asText(),
+                    c.path("postgresAndOther").asText(), c.path("machine").asText(),
+                    c.path("machineCeilingPerSec").asText(), p50p99(st.path("toClaim")), p50p99(st.path("claimToCall")),
+                    p50p99(st.path("answerToRecord")), p50p99(st.path("recordToResult")));
+        }
+    }
+
+    private static String p50p99(JsonNode n) {
+        return n.path("p50").asText("-") + "/" + n.path("p99").asText("-");
     }
 
     private static ObjectNode machine() {
@@ -435,6 +522,7 @@ public final class Benchmark {
         List<String> jvm = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m", "-Xss512k",
                 "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=160m");
         Path out = null;
+        boolean durable = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
@@ -444,10 +532,15 @@ public final class Benchmark {
                 case "--scenarios" -> scenarios = List.of(args[++i].split(","));
                 case "--service-jvm" -> jvm = List.of(args[++i].trim().split("\\s+"));
                 case "--out" -> out = Path.of(args[++i]);
+                case "--pg-durability" -> durable = switch (args[++i]) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException("--pg-durability takes on or off");
+                };
                 default -> {
                     System.err.println("usage: Benchmark [--scale 1.0] [--partitions 12] [--cap 64] "
                             + "[--scenarios latency50,latency0,halfrate,hotkeys,baseline] [--service-jvm \"-Xmx192m\"] "
-                            + "[--out file.json] [--root repo]");
+                            + "[--pg-durability on|off] [--out file.json] [--root repo]");
                     System.exit(2);
                 }
             }
@@ -459,6 +552,6 @@ public final class Benchmark {
         if (out == null) {
             out = root.resolve("target/benchmark/benchmark-" + Instant.now().toString().replace(':', '-') + ".json");
         }
-        return new Options(root, partitions, cap, scale, scenarios, jvm, out);
+        return new Options(root, partitions, cap, scale, scenarios, jvm, durable, out);
     }
 }

@@ -34,6 +34,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final int port;
     private final Path dataDir;
     private final boolean temporary;
+    private final boolean durable;
     private EmbeddedPostgres postgres;
     private long lastStartMillis = -1;
 
@@ -47,10 +48,20 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * @param dataDir the data directory (PGDATA is {@code dataDir/data}), null for a temporary one
      */
     public EmbeddedPostgresServer(int port, Path dataDir) {
+        this(port, dataDir, false);
+    }
+
+    /**
+     * @param durable PostgreSQL's production settings ({@code fsync}, {@code synchronous_commit} and
+     *                {@code full_page_writes} on, as a default installation has them) instead of the fast, crash-unsafe
+     *                ones tests and the local stack use; the benchmark measures with these
+     */
+    public EmbeddedPostgresServer(int port, Path dataDir, boolean durable) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("not a port: " + port);
         }
         this.remote = null;
+        this.durable = durable;
         this.port = port == 0 ? Support.freePort() : port;
         this.temporary = dataDir == null;
         this.dataDir = temporary ? Support.temporaryDirectory("postgres-") : dataDir.toAbsolutePath();
@@ -61,6 +72,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         this.port = (Integer) Support.call(remote, "port");
         this.dataDir = (Path) Support.call(remote, "dataDir");
         this.temporary = false;
+        this.durable = false;
     }
 
     /** A view of a server whose classes come from another class loader (see {@link TestInfrastructure#shared()}). */
@@ -82,18 +94,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         postgres = Support.withOwnClassLoader(() -> {
             try {
                 Files.createDirectories(dataDir);
-                return EmbeddedPostgres.builder()
+                EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                         .setPort(port)
                         .setDataDirectory(pgData())
                         .setCleanDataDirectory(false)
                         .setPGStartupWait(Duration.ofSeconds(60))
                         .setServerConfig("max_connections", "300")
                         .setServerConfig("shared_buffers", "32MB")
-                        .setServerConfig("fsync", "off")
-                        .setServerConfig("synchronous_commit", "off")
-                        .setServerConfig("full_page_writes", "off")
-                        .setLocaleConfig("locale", "C") // exists everywhere, unlike what LANG may name; encoding UTF-8
-                        .start();
+                        .setLocaleConfig("locale", "C"); // exists everywhere, unlike what LANG may name; encoding UTF-8
+                if (!durable) {
+                    // tests and the local stack: a lost commit on a machine crash costs nothing there
+                    builder.setServerConfig("fsync", "off")
+                            .setServerConfig("synchronous_commit", "off")
+                            .setServerConfig("full_page_writes", "off");
+                }
+                return builder.start();
             } catch (IOException | RuntimeException e) {
                 throw new IllegalStateException("could not start the embedded PostgreSQL on port " + port + " in "
                         + dataDir + rootHint(), e);

@@ -169,9 +169,11 @@ public final class ReliabilitySuite {
         env.put("MALLOC_ARENA_MAX", "2");
         int port = freePort();
         Path app = root.resolve(work.family() + "-service/target/quarkus-app");
-        Path logFile = root.resolve("target/reliability/" + work.family() + "-service.log");
+        // one log per process, so a stall after a particular restart can be read afterwards
+        java.util.function.IntFunction<Path> logFile = n -> root.resolve("target/reliability/" + work.family()
+                + "-service-" + n + ".log");
         List<String> jvm = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m");
-        ServiceProcess service = ServiceProcess.start(app, jvm, env, port, logFile);
+        ServiceProcess service = ServiceProcess.start(app, jvm, env, port, logFile.apply(1));
         log("service ready in " + service.readyMillis() + " ms");
         Thread results = new Thread(() -> consume(kafka.bootstrapServers()), "results");
         results.setDaemon(true);
@@ -208,10 +210,10 @@ public final class ReliabilitySuite {
                     kills++;
                     log("SIGKILL the service (" + kills + ")");
                     long restart = System.nanoTime();
-                    service = ServiceProcess.start(app, jvm, env, port, logFile);
-                    double resumed = awaitNewResult(restart, Duration.ofSeconds(90));
+                    service = ServiceProcess.start(app, jvm, env, port, logFile.apply(kills + 1));
+                    double resumed = awaitProbe(kafka, run, restart, Duration.ofSeconds(90));
                     resumeSeconds.add(resumed);
-                    log("service back in " + service.readyMillis() + " ms; first new result after " + String.format("%.1f", resumed) + " s");
+                    log("service back in " + service.readyMillis() + " ms; a new command's result after " + String.format("%.1f", resumed) + " s");
                 }
                 case "kafka" -> {
                     log("stop Kafka");
@@ -220,9 +222,9 @@ public final class ReliabilitySuite {
                     long restart = System.nanoTime();
                     kafka.restart();
                     kafkaBounced = true;
-                    double resumed = awaitNewResult(restart, Duration.ofSeconds(90));
+                    double resumed = awaitProbe(kafka, run, restart, Duration.ofSeconds(90));
                     resumeSeconds.add(resumed);
-                    log("Kafka back; first new result after " + String.format("%.1f", resumed) + " s");
+                    log("Kafka back; a new command's result after " + String.format("%.1f", resumed) + " s");
                 }
                 case "postgres" -> {
                     log("stop PostgreSQL");
@@ -231,9 +233,9 @@ public final class ReliabilitySuite {
                     long restart = System.nanoTime();
                     pg.restart();
                     pgBounced = true;
-                    double resumed = awaitNewResult(restart, Duration.ofSeconds(90));
+                    double resumed = awaitProbe(kafka, run, restart, Duration.ofSeconds(90));
                     resumeSeconds.add(resumed);
-                    log("PostgreSQL back; first new result after " + String.format("%.1f", resumed) + " s");
+                    log("PostgreSQL back; a new command's result after " + String.format("%.1f", resumed) + " s");
                 }
                 default -> {
                     log("latency spike: 1500 ms for 3 s");
@@ -405,12 +407,29 @@ public final class ReliabilitySuite {
         }
     }
 
-    /** Seconds from {@code since} to the first result that arrived after it. */
-    private double awaitNewResult(long since, Duration max) throws InterruptedException {
+    private int probes;
+
+    /**
+     * Seconds from {@code since} (a restart) to the result of a command sent right then, on a key of its own: how
+     * long the restarted part keeps new work waiting. (Waiting for any result instead would wait in vain when the
+     * workload happened to be finished and fully committed before the restart.)
+     */
+    private double awaitProbe(EmbeddedKafkaBroker kafka, String run, long since, Duration max) throws InterruptedException {
+        String id = "rel-" + run + "-probe" + (++probes) + "-0";
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("acks", "all");
+        p.put("delivery.timeout.ms", "120000");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            String value = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"reliability\",\"type\":\""
+                    + work.type() + "\",\"data\":{\"params\":" + work.params().apply(id, 0) + "}}";
+            producer.send(new ProducerRecord<>(work.commands(), "probe" + probes, value.getBytes(StandardCharsets.UTF_8)));
+        }
         long deadline = since + max.toNanos();
         while (System.nanoTime() < deadline) {
-            if (lastResultNanos.get() > since) {
-                return (lastResultNanos.get() - since) / 1e9;
+            Long at = firstResult.get(id);
+            if (at != null) {
+                return (at - since) / 1e9;
             }
             Thread.sleep(50);
         }
