@@ -22,6 +22,9 @@ import java.time.Duration;
  * <p>As root, {@code initdb} refuses to run; zonky then runs the PostgreSQL commands under {@code unshare -U} (a user
  * namespace where the process is not uid 0), which needs util-linux's {@code unshare} and user namespaces.
  *
+ * <p>By default it runs crash-unsafe ({@code fsync}, {@code synchronous_commit} and {@code full_page_writes} off), which
+ * is what tests and the local stack want; {@code durable} gives a default installation's settings (the benchmark).
+ *
  * <p>Without a data directory, a temporary one is made under {@code $TMPDIR/whmcs-local-infra} and deleted by
  * {@link #close()}; should the JVM be killed instead, the next JVM that makes one stops the orphaned server and
  * deletes its directory.
