@@ -58,8 +58,8 @@ public class CommandIngress {
             throw new IngressProblem(400, ErrorCodes.VALIDATION, "type is required, e.g. \"whmcs." + config.family() + ".<action>\"");
         }
         ActionSpec spec = catalogue.byType(request.type()).orElseThrow(() -> new IngressProblem(400,
-                ErrorCodes.UNKNOWN_ACTION, "unknown command type '" + request.type() + "'; this service accepts: "
-                        + String.join(", ", catalogue.actions().stream().map(ActionSpec::type).toList())));
+                ErrorCodes.UNKNOWN_ACTION, "unknown command type '" + request.type() + "'; this service accepts "
+                        + catalogue.acceptedTypes()));
         if (request.params() == null) {
             throw new IngressProblem(400, ErrorCodes.VALIDATION, "params is required: an object of the API's parameters");
         }

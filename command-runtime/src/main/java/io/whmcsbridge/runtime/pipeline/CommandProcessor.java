@@ -7,7 +7,6 @@ import io.whmcsbridge.model.CommandData;
 import io.whmcsbridge.model.CommandStatus;
 import io.whmcsbridge.model.ErrorCodes;
 import io.whmcsbridge.model.ErrorInfo;
-import io.whmcsbridge.model.EventTypes;
 import io.whmcsbridge.runtime.api.ApiInstance;
 import io.whmcsbridge.runtime.api.ApiInstances;
 import io.whmcsbridge.runtime.catalogue.ActionCatalogue;
@@ -118,7 +117,7 @@ public class CommandProcessor {
             }
             if (spec.isEmpty()) {
                 outcome = Outcome.rejected(ErrorCodes.UNKNOWN_ACTION, "unknown command type '" + type + "'; this service "
-                        + "accepts " + EventTypes.PREFIX + config.family() + ".<action> for the actions in its catalogue");
+                        + "accepts " + catalogue.acceptedTypes());
             } else if (data == null) {
                 outcome = Outcome.rejected(ErrorCodes.VALIDATION,
                         "data must be an object {\"params\": {...}, \"instance\": \"name\"} with params an object");
