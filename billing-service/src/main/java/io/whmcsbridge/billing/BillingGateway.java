@@ -11,6 +11,7 @@ import io.whmcsbridge.runtime.api.ApiOutcome;
 import io.whmcsbridge.runtime.api.ApiReply;
 import io.whmcsbridge.runtime.api.PhpForm;
 import io.whmcsbridge.runtime.api.RestClients;
+import io.whmcsbridge.runtime.api.XmlAnswers;
 import io.whmcsbridge.runtime.catalogue.ActionSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,6 +37,7 @@ public class BillingGateway implements ApiGateway {
     static final long DEFAULT_MAX_DOWNLOAD = 5L * 1024 * 1024;
     /** Our code for a WHMCS call that the billing API reports as failed inside a success answer. */
     static final String WHMCS_REFUSED = "WHMCS_REFUSED";
+    private static final String JSON_ENCODING_FAILED = "Error generating JSON encoded response";
     private static final Pattern WRAPPED_FAILURE = Pattern.compile("WHMCS (\\w+) failed:\\s*(.*)", Pattern.DOTALL);
 
     @Inject
@@ -52,9 +54,9 @@ public class BillingGateway implements ApiGateway {
             form.remove("all_pages");
             WhmcsCoreApi api = clients.client(instance, WhmcsCoreApi.class);
             if (params.path("all_pages").asBoolean(false)) {
-                return allPages(api, form, Integer.parseInt(instance.option("max-pages", "50")));
+                return allPages(api, form, Integer.parseInt(instance.option("max-pages", "50")), action.idempotent());
             }
-            return readCore(ApiReply.of(api.call(action.action(), form)));
+            return callCore(api, form, action.idempotent());
         }
         form.putSingle("token", instance.credential("token"));
         ApiOutcome outcome = readBilling(ApiReply.of(clients.client(instance, BillingApi.class).call(form)));
@@ -131,6 +133,30 @@ public class BillingGateway implements ApiGateway {
     }
 
     /**
+     * One core API call. WHMCS cannot encode an answer as JSON when stored data is not UTF-8 (API-NOTES: "Error
+     * generating JSON encoded response: Malformed UTF-8 characters"); the action has run by then. A read is asked
+     * again with {@code responsetype=xml}, which carries such data, and read into the same shape
+     * ({@link XmlAnswers}: values as text). Anything else is not sent again: its outcome is unknown.
+     */
+    static ApiOutcome callCore(WhmcsCoreApi api, MultivaluedMap<String, String> form, boolean idempotent) {
+        ApiReply reply = ApiReply.of(api.call(form.getFirst("action"), form));
+        ApiOutcome outcome = readCore(reply);
+        if (!(outcome instanceof ApiOutcome.ApiError e) || !e.error().message().startsWith(JSON_ENCODING_FAILED)) {
+            return outcome;
+        }
+        if (!idempotent) {
+            return new ApiOutcome.Malformed("WHMCS ran " + form.getFirst("action") + " but could not encode its answer as "
+                    + "JSON (" + e.error().message() + "); it is not sent again", reply.body());
+        }
+        form.putSingle("responsetype", "xml");
+        try {
+            return readCore(ApiReply.of(api.call(form.getFirst("action"), form)));
+        } finally {
+            form.putSingle("responsetype", "json");
+        }
+    }
+
+    /**
      * The core API: {@code {"result":"success",...}} or {@code {"result":"error","message":...}}. "Authentication
      * Failed" and "Invalid IP" (HTTP 403) stop calls to the instance.
      */
@@ -159,7 +185,7 @@ public class BillingGateway implements ApiGateway {
      * holding every record, {@code numreturned} the records collected, {@code startnumber} where the collection began,
      * {@code totalresults} as WHMCS reported it, plus {@code pages} and {@code truncated}.
      */
-    static ApiOutcome allPages(WhmcsCoreApi api, MultivaluedMap<String, String> form, int maxPages) {
+    static ApiOutcome allPages(WhmcsCoreApi api, MultivaluedMap<String, String> form, int maxPages, boolean idempotent) {
         int start = form.containsKey("limitstart") ? Integer.parseInt(form.getFirst("limitstart")) : 0;
         if (!form.containsKey("limitnum")) {
             form.putSingle("limitnum", "100");
@@ -172,7 +198,7 @@ public class BillingGateway implements ApiGateway {
         boolean truncated = false;
         while (true) {
             form.putSingle("limitstart", Integer.toString(next));
-            ApiOutcome page = readCore(ApiReply.of(api.call(form.getFirst("action"), form)));
+            ApiOutcome page = callCore(api, form, idempotent);
             if (!(page instanceof ApiOutcome.Success ok)) {
                 return page;
             }
@@ -229,6 +255,9 @@ public class BillingGateway implements ApiGateway {
     }
 
     private static JsonNode parse(String body) {
+        if (XmlAnswers.isXml(body)) {
+            return XmlAnswers.read(body);
+        }
         try {
             return body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
         } catch (IOException e) {

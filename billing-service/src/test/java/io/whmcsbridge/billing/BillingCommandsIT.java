@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -175,6 +176,22 @@ class BillingCommandsIT extends BillingItSupport {
         assertRejected(run("whmcs.core.GetClientsDetails", params()), "clientid");
         assertRejected(run("whmcs.core.GetInvoices", params("secret", "from-an-event")), "secret");
         assertEquals(before, sim.calls(BillingSim.NAME).size(), "nothing reached the API");
+    }
+
+    /**
+     * Client 12346's name is stored in Latin-1, so WHMCS answers its details with "Error generating JSON encoded
+     * response: Malformed UTF-8 characters" (API-NOTES). The read is asked again as XML and succeeds.
+     */
+    @Test
+    void aReadWhmcsCannotEncodeAsJsonIsReadAsXml() {
+        int before = sim.calls(BillingSim.NAME).size();
+        JsonNode details = run("whmcs.core.GetClientsDetails", params("clientid", BillingSim.LEGACY_CLIENT));
+        assertStatus("SUCCEEDED", details);
+        assertEquals("M\uFFFDller", details.path("response").path("lastname").asText(), details.toString());
+        assertEquals("J\u00fcrgen", details.path("response").path("firstname").asText());
+        assertEquals("12346", details.path("response").path("userid").asText(), "values read from XML are text");
+        List<RecordedCall> calls = sim.calls(BillingSim.NAME).subList(before, sim.calls(BillingSim.NAME).size());
+        assertEquals(List.of("json", "xml"), calls.stream().map(c -> c.params().get("responsetype")).toList());
     }
 
     @Test

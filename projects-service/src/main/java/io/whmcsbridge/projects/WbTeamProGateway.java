@@ -11,17 +11,14 @@ import io.whmcsbridge.runtime.api.ApiInstance;
 import io.whmcsbridge.runtime.api.ApiOutcome;
 import io.whmcsbridge.runtime.api.ApiReply;
 import io.whmcsbridge.runtime.api.RestClients;
+import io.whmcsbridge.runtime.api.XmlAnswers;
 import io.whmcsbridge.runtime.catalogue.ActionSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -141,47 +138,14 @@ public class WbTeamProGateway implements ApiGateway {
         if (body == null || body.isBlank()) {
             return null;
         }
+        if (XmlAnswers.isXml(body)) {
+            return XmlAnswers.read(body);
+        }
         try {
-            if (body.stripLeading().startsWith("<")) {
-                DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-                f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-                f.setExpandEntityReferences(false);
-                Element root = f.newDocumentBuilder().parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)))
-                        .getDocumentElement();
-                return fromXml(root);
-            }
             return Json.MAPPER.readTree(body);
         } catch (Exception e) {
             return null;
         }
-    }
-
-    /** Elements with child elements become objects ({@code type="array"}: arrays of their children); leaves text. */
-    private static JsonNode fromXml(Element e) {
-        boolean hasChildren = false;
-        for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
-            hasChildren |= c.getNodeType() == Node.ELEMENT_NODE;
-        }
-        if ("array".equals(e.getAttribute("type"))) {
-            ArrayNode a = Json.MAPPER.createArrayNode();
-            for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
-                if (c.getNodeType() == Node.ELEMENT_NODE) {
-                    a.add(fromXml((Element) c));
-                }
-            }
-            return a;
-        }
-        if (!hasChildren) {
-            return Json.MAPPER.getNodeFactory().textNode(e.getTextContent());
-        }
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
-            if (c.getNodeType() == Node.ELEMENT_NODE) {
-                String name = c.getNodeName().startsWith("_") ? c.getNodeName().substring(1) : c.getNodeName();
-                o.set(name, fromXml((Element) c));
-            }
-        }
-        return o;
     }
 
     /** Every scalar as text: what XML can say, so that both formats normalise to the same JSON. */

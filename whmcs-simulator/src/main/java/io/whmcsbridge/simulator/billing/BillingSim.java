@@ -1,5 +1,6 @@
 package io.whmcsbridge.simulator.billing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -36,7 +37,9 @@ import java.util.function.Function;
  * body or the query string, {@code responsetype=json}; {@code result} success/error, money as strings). Emulated:
  * WhmcsDetails, GetClientsDetails, GetInvoices (paged by {@code limitstart}/{@code limitnum}, filtered by
  * {@code userid} and {@code status}), GetInvoice, CreateInvoice, AddInvoicePayment, AddCredit, GetCredits,
- * ModuleSuspend; other actions answer an error naming them.</li>
+ * ModuleSuspend; other actions answer an error naming them. {@code responsetype=xml} gives the same answers as
+ * WHMCS's XML ({@code <whmcsapi>}, a list repeats its element). Client {@value #LEGACY_CLIENT} has a last name
+ * stored in Latin-1: its details answer {@value #JSON_ENCODING_ERROR} in JSON and only XML carries them.</li>
  * </ul>
  * Settings: {@code billing.token}, {@code core.identifier}, {@code core.secret}.
  * <p>
@@ -54,6 +57,14 @@ public final class BillingSim implements SimulatedApi {
     public static final String DEFAULT_IDENTIFIER = "sim-core-identifier";
     public static final String DEFAULT_SECRET = "sim-core-secret-81aa";
     public static final int CLIENT = 12345;
+    /**
+     * A client imported from an old installation: its last name is stored in Latin-1, not UTF-8. WHMCS then cannot
+     * encode any answer that carries it as JSON ({@value #JSON_ENCODING_ERROR}); {@code responsetype=xml} works, and a
+     * reader decoding UTF-8 sees the byte as U+FFFD, which is what the XML answer carries here.
+     */
+    public static final int LEGACY_CLIENT = 12346;
+    public static final String JSON_ENCODING_ERROR =
+            "Error generating JSON encoded response: Malformed UTF-8 characters, possibly incorrectly encoded";
     public static final String LOCATION = "whmcs_eu";
     private static final ObjectMapper JSON = JsonMapper.builder().nodeFactory(JsonNodeFactory.withExactBigDecimals(true)).build();
     private static final Set<String> LOCATIONS = Set.of("whmcs_eu", "whmcs_ru", "whmcs_com");
@@ -562,7 +573,45 @@ public final class BillingSim implements SimulatedApi {
 
     // ---- the WHMCS core API (includes/api.php) ----
 
+    /** The core API in the format asked for: {@code responsetype=xml} renders the same answer as WHMCS's XML. */
     private synchronized SimReply core(SimRequest r, SimContext context) {
+        SimReply json = coreJson(r, context);
+        if (!"xml".equalsIgnoreCase(r.param("responsetype"))) {
+            return json;
+        }
+        ObjectNode body;
+        try {
+            body = (ObjectNode) JSON.readTree(json.body());
+        } catch (Exception e) {
+            return json;
+        }
+        StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<whmcsapi version=\"8.13.1\">");
+        x.append("<action>").append(escapeXml(r.param("action") == null ? "" : r.param("action"))).append("</action>");
+        body.fields().forEachRemaining(f -> xml(x, f.getKey(), f.getValue()));
+        x.append("</whmcsapi>");
+        return new SimReply(json.status(), "text/xml", x.toString(), json.outcome(), json.authFailed());
+    }
+
+    /** WHMCS's XML: a field is an element, a list repeats the element of its name. */
+    private static void xml(StringBuilder x, String name, JsonNode v) {
+        if (v.isArray()) {
+            v.forEach(item -> xml(x, name, item));
+            return;
+        }
+        x.append('<').append(name).append('>');
+        if (v.isObject()) {
+            v.fields().forEachRemaining(f -> xml(x, f.getKey(), f.getValue()));
+        } else if (!v.isNull()) {
+            x.append(escapeXml(v.asText()));
+        }
+        x.append("</").append(name).append('>');
+    }
+
+    private static String escapeXml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private SimReply coreJson(SimRequest r, SimContext context) {
         if (!identifier.equals(r.param("identifier")) || !secret.equals(r.param("secret"))) {
             return SimReply.authError(200, "application/json", coreError("Authentication Failed"));
         }
@@ -578,6 +627,15 @@ public final class BillingSim implements SimulatedApi {
                 if ((cid != null && cid.equals(Integer.toString(CLIENT))) || (email != null && email.equalsIgnoreCase(clientEmail))) {
                     yield ok(coreOk().put("userid", CLIENT).put("id", CLIENT).put("email", clientEmail)
                             .put("firstname", "John").put("lastname", "Doe").put("credit", credit.toPlainString()));
+                }
+                if (cid != null && cid.equals(Integer.toString(LEGACY_CLIENT))) {
+                    if (!"xml".equalsIgnoreCase(r.param("responsetype"))) {
+                        yield apiError(coreError(JSON_ENCODING_ERROR));
+                    }
+                    // "M\xFCller" stored as Latin-1: read as UTF-8 it is M\uFFFDller
+                    yield ok(coreOk().put("userid", LEGACY_CLIENT).put("id", LEGACY_CLIENT)
+                            .put("email", "j.mueller@example.de").put("firstname", "J\u00fcrgen")
+                            .put("lastname", "M\uFFFDller").put("credit", "0.00"));
                 }
                 yield apiError(coreError("Client Not Found"));
             }

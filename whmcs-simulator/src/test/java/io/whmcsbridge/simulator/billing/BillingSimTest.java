@@ -189,4 +189,35 @@ class BillingSimTest {
         assertEquals("Authentication Failed", wrong.path("message").asText());
         assertFalse(sim.calls(BillingSim.NAME).stream().filter(RecordedCall::authFailed).toList().isEmpty());
     }
+
+    /** WHMCS's XML: the envelope, the action, a list repeating its element; and the client only XML can carry. */
+    @Test
+    void responsetypeXmlAnswersWhmcsXmlAndTheLegacyClientOnlyInIt() throws Exception {
+        String invoices = raw("action", "GetInvoices", "limitnum", "2", "responsetype", "xml");
+        assertTrue(invoices.startsWith("<?xml"), invoices);
+        assertTrue(invoices.contains("<whmcsapi version=") && invoices.contains("<action>GetInvoices</action>")
+                && invoices.contains("<result>success</result>"), invoices);
+        assertEquals(2, invoices.split("<invoice>", -1).length - 1, "two <invoice> elements under <invoices>: " + invoices);
+        assertTrue(invoices.contains("<invoices><invoice><id>"), invoices);
+
+        JsonNode json = core("", "action", "GetClientsDetails", "clientid", Integer.toString(BillingSim.LEGACY_CLIENT));
+        assertEquals("error", json.path("result").asText());
+        assertEquals(BillingSim.JSON_ENCODING_ERROR, json.path("message").asText());
+        String xml = raw("action", "GetClientsDetails", "clientid", Integer.toString(BillingSim.LEGACY_CLIENT),
+                "responsetype", "xml");
+        assertTrue(xml.contains("<result>success</result>") && xml.contains("<lastname>M\uFFFDller</lastname>"), xml);
+    }
+
+    private static String raw(String... nameValues) throws Exception {
+        StringBuilder form = new StringBuilder("identifier=" + BillingSim.DEFAULT_IDENTIFIER + "&secret=" + BillingSim.DEFAULT_SECRET);
+        for (int i = 0; i < nameValues.length; i += 2) {
+            form.append('&').append(URLEncoder.encode(nameValues[i], StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(nameValues[i + 1], StandardCharsets.UTF_8));
+        }
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + BillingSim.CORE_PATH))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
 }
