@@ -1,24 +1,12 @@
 package io.whmcsbridge.simulator.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.whmcsbridge.simulator.RecordedCall;
-import io.whmcsbridge.simulator.SimulatorSettings;
-import io.whmcsbridge.simulator.WhmcsSimulator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.whmcsbridge.simulator.SimulatorOnTheWire;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,27 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The simulated whmcs.php and core API on the wire, as a PHP client (curl --data) would talk to them. */
-class BillingSimTest {
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true)).build();
-    static WhmcsSimulator sim;
-    static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() {
-        sim = WhmcsSimulator.start(0, new SimulatorSettings());
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void fresh() {
-        sim.reset();
-    }
+class BillingSimTest extends SimulatorOnTheWire {
 
     /** POSTs {@code name, value, name, value, ...} form-encoded, the token added unless given. */
     static JsonNode billing(String... nameValues) throws Exception {
@@ -67,14 +35,7 @@ class BillingSimTest {
     }
 
     static JsonNode post(String path, List<String> pairs) throws Exception {
-        StringBuilder form = new StringBuilder();
-        for (int i = 0; i < pairs.size(); i += 2) {
-            form.append(form.isEmpty() ? "" : "&").append(URLEncoder.encode(pairs.get(i), StandardCharsets.UTF_8))
-                    .append('=').append(URLEncoder.encode(pairs.get(i + 1), StandardCharsets.UTF_8));
-        }
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = postForm(path, pairs);
         assertEquals(200, r.statusCode(), r.body());
         return JSON.readTree(r.body());
     }
@@ -209,14 +170,10 @@ class BillingSimTest {
     }
 
     private static String raw(String... nameValues) throws Exception {
-        StringBuilder form = new StringBuilder("identifier=" + BillingSim.DEFAULT_IDENTIFIER + "&secret=" + BillingSim.DEFAULT_SECRET);
-        for (int i = 0; i < nameValues.length; i += 2) {
-            form.append('&').append(URLEncoder.encode(nameValues[i], StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(nameValues[i + 1], StandardCharsets.UTF_8));
-        }
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + BillingSim.CORE_PATH))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        List<String> pairs = new ArrayList<>(List.of("identifier", BillingSim.DEFAULT_IDENTIFIER, "secret",
+                BillingSim.DEFAULT_SECRET));
+        pairs.addAll(List.of(nameValues));
+        HttpResponse<String> r = postForm(BillingSim.CORE_PATH, pairs);
         assertEquals(200, r.statusCode(), r.body());
         return r.body();
     }

@@ -1,25 +1,14 @@
 package io.whmcsbridge.simulator.reseller;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.whmcsbridge.simulator.RecordedCall;
-import io.whmcsbridge.simulator.SimulatorSettings;
-import io.whmcsbridge.simulator.WhmcsSimulator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.whmcsbridge.simulator.SimulatorOnTheWire;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,36 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The simulated VoIP reseller API on the wire, called as VoIP.ms documents it: GET rest.php?api_username=...&method=... */
-class VoipResellerSimTest {
-    static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true)).build();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+class VoipResellerSimTest extends SimulatorOnTheWire {
     static final String JOHN = Integer.toString(VoipResellerSim.SEEDED_CLIENT);
-    static WhmcsSimulator sim;
-
-    @BeforeAll
-    static void start() {
-        sim = WhmcsSimulator.start(0, new SimulatorSettings());
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void fresh() {
-        sim.reset();
-    }
-
-    static String encode(List<String> pairs) {
-        StringBuilder form = new StringBuilder();
-        for (int i = 0; i < pairs.size(); i += 2) {
-            form.append(form.isEmpty() ? "" : "&").append(URLEncoder.encode(pairs.get(i), StandardCharsets.UTF_8))
-                    .append('=').append(URLEncoder.encode(pairs.get(i + 1), StandardCharsets.UTF_8));
-        }
-        return form.toString();
-    }
 
     static List<String> withCredentials(String method, String... nameValues) {
         List<String> pairs = new ArrayList<>(List.of("api_username", VoipResellerSim.DEFAULT_USERNAME,
@@ -172,10 +133,7 @@ class VoipResellerSimTest {
 
     @Test
     void postFormsReachTheSameFunctions() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + VoipResellerSim.PATH))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(encode(withCredentials("getResellerBalance", "client", JOHN))))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = postForm(VoipResellerSim.PATH, withCredentials("getResellerBalance", "client", JOHN));
         assertEquals("8.0588", JSON.readTree(r.body()).path("balance").path("current_balance").asText());
     }
 
