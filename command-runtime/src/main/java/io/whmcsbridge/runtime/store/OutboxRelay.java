@@ -197,7 +197,7 @@ public class OutboxRelay {
                     batch.add(first);
                     committed.drainTo(batch, config.outbox().batchSize() - 1);
                     for (Row row : batch) {
-                        send(row);
+                        send(row, true);
                     }
                     batch.clear();
                 }
@@ -210,7 +210,7 @@ public class OutboxRelay {
             // stopping: what has committed goes out before the producer closes
             committed.drainTo(batch);
             for (Row row : batch) {
-                send(row);
+                send(row, true);
             }
             unacked.tryAcquire(MAX_UNACKED, config.processing().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
             markAcknowledged();
@@ -226,8 +226,12 @@ public class OutboxRelay {
         }
     }
 
-    /** Sends without waiting for the acknowledgement; an acknowledged row is queued to be marked. */
-    private CompletableFuture<Void> send(Row row) throws InterruptedException {
+    /**
+     * Sends without waiting for the acknowledgement.
+     *
+     * @param markLater queue the row to be marked once acknowledged (the sweep marks its rows itself)
+     */
+    private CompletableFuture<Void> send(Row row, boolean markLater) throws InterruptedException {
         unacked.acquire();
         pending.add(row.id());
         RecordHeaders headers = new RecordHeaders();
@@ -244,7 +248,9 @@ public class OutboxRelay {
             results.sendMessage(Message.of(row.payload().getBytes(StandardCharsets.UTF_8)).addMetadata(meta))
                     .subscribe().with(ok -> {
                         unacked.release();
-                        acknowledged.add(row);
+                        if (markLater) {
+                            acknowledged.add(row);
+                        }
                         sent.complete(null);
                     }, failure -> {
                         unacked.release();
@@ -346,16 +352,14 @@ public class OutboxRelay {
             }
             List<CompletableFuture<Void>> sends = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                sends.add(send(row));
+                sends.add(send(row, false));
             }
             try {
                 CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 throw new SQLException("publishing failed: " + e.getCause(), e);
             }
-            // marked here, in the claiming transaction, rather than by markAcknowledged
-            acknowledged.removeAll(rows);
-            mark(c, rows);
+            mark(c, rows); // in the claiming transaction
             c.commit();
             rows.forEach(x -> pending.remove(x.id()));
             published.addAndGet(rows.size());

@@ -255,9 +255,10 @@ public final class Benchmark {
         }
         double cpu1 = service.cpuSeconds();
         CpuTimes machine1 = CpuTimes.read();
-        ObjectNode row = measure(s, prefix, ids, sent, t0, cpu1 - cpu0, done);
+        Map<String, RecordedCall> calls = callsOf(prefix);
+        ObjectNode row = measure(s, prefix, ids, sent, t0, cpu1 - cpu0, done, calls);
         row.set("cpuMsPerCommand", machine1.minus(machine0).perCommand(cpu1 - cpu0, done));
-        row.set("stagesMs", stages(prefix, ids, sent));
+        row.set("stagesMs", stages(prefix, ids, sent, calls));
         return row;
     }
 
@@ -266,7 +267,8 @@ public final class Benchmark {
      * machine's): Kafka to the service's IN_FLIGHT claim, the claim to the call reaching the API, the API's answer to
      * the outcome being recorded, and the outcome to the result's arrival (commit, relay, Kafka, this consumer).
      */
-    private ObjectNode stages(String prefix, String[] ids, long[] sent) throws Exception {
+    /** The simulator's record of this scenario's calls, by command id (the simulator keeps it in additional_info). */
+    private Map<String, RecordedCall> callsOf(String prefix) {
         Map<String, RecordedCall> calls = new HashMap<>();
         for (RecordedCall c : sim.context().calls()) {
             String info = c.params().get("additional_info");
@@ -274,6 +276,10 @@ public final class Benchmark {
                 calls.put(info, c);
             }
         }
+        return calls;
+    }
+
+    private ObjectNode stages(String prefix, String[] ids, long[] sent, Map<String, RecordedCall> calls) throws Exception {
         Map<String, double[]> logged = new HashMap<>();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl("whmcs_abuse"), "whmcs", "whmcs");
                 java.sql.PreparedStatement q = c.prepareStatement("SELECT command_id, "
@@ -311,17 +317,11 @@ public final class Benchmark {
         return (nanoTime + epochOffsetNanos) / 1000.0;
     }
 
-    private ObjectNode measure(Scenario s, String prefix, String[] ids, long[] sent, long t0, double cpuSeconds, int done) {
+    private ObjectNode measure(Scenario s, String prefix, String[] ids, long[] sent, long t0, double cpuSeconds, int done,
+            Map<String, RecordedCall> calls) {
         long[] arrived = new long[ids.length];
         double[] e2e = new double[done];
         double[] overhead = new double[done];
-        Map<String, RecordedCall> calls = new HashMap<>();
-        for (RecordedCall c : sim.context().calls()) {
-            String info = c.params().get("additional_info");
-            if (info != null && info.startsWith(prefix)) {
-                calls.put(info, c);
-            }
-        }
         int n = 0;
         int failed = 0;
         double simBusyNanos = 0;

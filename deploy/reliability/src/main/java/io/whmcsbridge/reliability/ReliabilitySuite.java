@@ -356,12 +356,7 @@ public final class ReliabilitySuite {
     }
 
     private void produce(EmbeddedKafkaBroker kafka, String run, String[] ids) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
-        p.put("acks", "all");
-        p.put("delivery.timeout.ms", "120000");
-        p.put("retries", Integer.toString(Integer.MAX_VALUE));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
             long start = System.nanoTime();
             for (int i = 0; i < ids.length; i++) {
                 long due = start + (long) (i * 1e9 / plan.rate());
@@ -371,9 +366,7 @@ public final class ReliabilitySuite {
                 int key = i % plan.keys();
                 String id = "rel-" + run + "-k" + key + "-" + (i / plan.keys());
                 ids[i] = id;
-                String value = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"reliability\",\"type\":\""
-                        + work.type() + "\",\"data\":{\"params\":" + work.params().apply(id, key) + "}}";
-                producer.send(new ProducerRecord<>(work.commands(), "k" + key, value.getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(work.commands(), "k" + key, command(id, key)));
             }
             producer.flush();
         } catch (InterruptedException e) {
@@ -416,14 +409,8 @@ public final class ReliabilitySuite {
      */
     private double awaitProbe(EmbeddedKafkaBroker kafka, String run, long since, Duration max) throws InterruptedException {
         String id = "rel-" + run + "-probe" + (++probes) + "-0";
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
-        p.put("acks", "all");
-        p.put("delivery.timeout.ms", "120000");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            String value = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"reliability\",\"type\":\""
-                    + work.type() + "\",\"data\":{\"params\":" + work.params().apply(id, 0) + "}}";
-            producer.send(new ProducerRecord<>(work.commands(), "probe" + probes, value.getBytes(StandardCharsets.UTF_8)));
+        try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+            producer.send(new ProducerRecord<>(work.commands(), "probe" + probes, command(id, 0)));
         }
         long deadline = since + max.toNanos();
         while (System.nanoTime() < deadline) {
@@ -450,6 +437,34 @@ public final class ReliabilitySuite {
         while (System.nanoTime() < nanos) {
             Thread.sleep(Math.max(1, (nanos - System.nanoTime()) / 1_000_000));
         }
+    }
+
+    /** The workload's command {@code id} on key number {@code key}, as a structured CloudEvent. */
+    private byte[] command(String id, int key) {
+        return ("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"reliability\",\"type\":\""
+                + work.type() + "\",\"data\":{\"params\":" + work.params().apply(id, key) + "}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A producer that waits for every replica and keeps retrying through a broker restart. */
+    static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("acks", "all");
+        p.put("delivery.timeout.ms", "120000");
+        p.put("retries", Integer.toString(Integer.MAX_VALUE));
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The repository root above the working directory where abuse-service has been packaged (for the ITs). */
+    static Path packagedRoot() {
+        Path root = Path.of("").toAbsolutePath();
+        while (root != null && !Files.exists(root.resolve("abuse-service/target/quarkus-app/quarkus-run.jar"))) {
+            root = root.getParent();
+        }
+        if (root == null) {
+            throw new IllegalStateException("abuse-service is not packaged: run ./mvnw verify from the root");
+        }
+        return root;
     }
 
     static int freePort() throws Exception {

@@ -16,12 +16,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,11 +49,7 @@ class GracefulShutdownIT {
 
     @Test
     void callsInFlightAtSigtermFinishAndTheRestRunAfterTheRestart() throws Exception {
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.exists(root.resolve("abuse-service/target/quarkus-app/quarkus-run.jar"))) {
-            root = root.getParent();
-            assertTrue(root != null, "abuse-service is not packaged: run ./mvnw verify from the root");
-        }
+        Path root = ReliabilitySuite.packagedRoot();
         String run = UUID.randomUUID().toString().substring(0, 6);
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().port(0).partitions(4).build().start();
                 EmbeddedPostgresServer pg = new EmbeddedPostgresServer(0, null).start();
@@ -77,12 +70,12 @@ class GracefulShutdownIT {
             Path log1 = root.resolve("target/reliability/graceful-shutdown-1.log");
             Path log2 = root.resolve("target/reliability/graceful-shutdown-2.log");
             List<String> jvm = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m");
-            int port = freePort();
+            int port = ReliabilitySuite.freePort();
 
             // 4 keys, 5 commands each: the first of each key is in flight at SIGTERM, the other 16 wait behind it
             List<String> ids = new ArrayList<>();
             ServiceProcess first = ServiceProcess.start(app, jvm, env, port, log1);
-            try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+            try (KafkaProducer<String, byte[]> producer = ReliabilitySuite.producer(kafka.bootstrapServers())) {
                 for (int seq = 0; seq < 5; seq++) {
                     for (int key = 0; key < 4; key++) {
                         String id = "term-" + run + "-k" + key + "-" + seq;
@@ -189,18 +182,5 @@ class GracefulShutdownIT {
             }
         }
         return m;
-    }
-
-    private static KafkaProducer<String, byte[]> producer(EmbeddedKafkaBroker kafka) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
-        p.put("acks", "all");
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

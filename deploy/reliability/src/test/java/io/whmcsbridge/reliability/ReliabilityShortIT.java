@@ -3,7 +3,6 @@ package io.whmcsbridge.reliability;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,11 +16,7 @@ class ReliabilityShortIT {
 
     @Test
     void nothingLostNothingDoneTwiceOrderKept() throws Exception {
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.exists(root.resolve("abuse-service/target/quarkus-app/quarkus-run.jar"))) {
-            root = root.getParent();
-            assertTrue(root != null, "abuse-service is not packaged: run ./mvnw verify from the root");
-        }
+        Path root = ReliabilitySuite.packagedRoot();
         ObjectNode r = new ReliabilitySuite(ReliabilitySuite.Plan.quick(), root).run();
         assertEquals(0, r.path("lost").asInt(), "lost commands: " + r.path("lostExamples"));
         assertEquals(0, r.path("duplicateSideEffects").asInt(), "reports filed twice for one command id");
