@@ -1,6 +1,7 @@
 package io.whmcsbridge.runtime.fleet;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.InetAddress;
@@ -20,6 +21,7 @@ public class Replica {
         this(Optional.empty());
     }
 
+    @Inject
     Replica(@ConfigProperty(name = "whmcs.replica-name") Optional<String> name) {
         String host = name.filter(n -> !n.isBlank()).orElseGet(Replica::hostName);
         String base = host.length() > 80 ? host.substring(0, 80) : host;
