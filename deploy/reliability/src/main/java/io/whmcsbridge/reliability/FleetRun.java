@@ -59,11 +59,11 @@ public final class FleetRun {
     public record Plan(double rate, int keys, double readShare, long[] latencyMs, double gapSeconds, boolean rejoin,
             long seed) {
         public static Plan quick() {
-            return new Plan(5, 40, 0.3, new long[] {1500, 1500}, 8, false, 15);
+            return new Plan(6, 40, 0.3, new long[] {1500, 1500}, 10, false, 15);
         }
 
         public static Plan full() {
-            return new Plan(10, 150, 0.3, new long[] {1000, 3000}, 15, true, 17);
+            return new Plan(10, 150, 0.3, new long[] {1000, 3000}, 20, true, 17);
         }
     }
 
@@ -393,12 +393,12 @@ public final class FleetRun {
                 .put("unknownNotAllowed", unknownNotAllowed.size()).put("succeededWithoutAnswer", withoutAnswer.size())
                 .put("conflictingResults", conflicting.size()).put("outboxUnpublished", unpublished);
         statuses.forEach((s, n) -> r.with("statuses").put(s, n));
-        r.putPOJO("lostExamples", head(lost));
-        r.putPOJO("orderExamples", order.examples());
-        r.putPOJO("unknownNotAllowedExamples", head(unknownNotAllowed));
-        r.putPOJO("withoutAnswerExamples", head(withoutAnswer));
-        r.putPOJO("conflictingExamples", head(conflicting));
-        r.putPOJO("timeline", timeline.lines());
+        r.set("lostExamples", Json.MAPPER.valueToTree(head(lost)));
+        r.set("orderExamples", Json.MAPPER.valueToTree(order.examples()));
+        r.set("unknownNotAllowedExamples", Json.MAPPER.valueToTree(head(unknownNotAllowed)));
+        r.set("withoutAnswerExamples", Json.MAPPER.valueToTree(head(withoutAnswer)));
+        r.set("conflictingExamples", Json.MAPPER.valueToTree(head(conflicting)));
+        r.set("timeline", Json.MAPPER.valueToTree(timeline.lines()));
         r.put("passed", passed);
 
         System.out.println();
