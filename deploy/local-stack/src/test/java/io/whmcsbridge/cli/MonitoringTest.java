@@ -1,0 +1,184 @@
+package io.whmcsbridge.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The Grafana dashboard and the Prometheus alert rules are true at any number of replicas: a value every replica
+ * reports for the whole fleet (the outbox table's backlog, a fleet-wide circuit) is taken with max, never summed;
+ * consumer lag is per consumer group and counts each partition once. With promtool installed (Debian: {@code apt-get
+ * install prometheus}) the rules' own tests run, and the dashboard's fleet panels are evaluated over three replicas'
+ * series; without it those two tests are skipped with a message.
+ */
+class MonitoringTest {
+    static final Set<String> FLEET_WIDE = Set.of("whmcs_outbox_backlog", "whmcs_circuit_open");
+    final Path root = DeploymentManifestsTest.root();
+
+    List<PromQueries> all() throws IOException {
+        List<PromQueries> q = new ArrayList<>(PromQueries.dashboard(root));
+        q.addAll(PromQueries.alerts(root));
+        return q;
+    }
+
+    @Test
+    void legendsAndAnnotationsPrintOnlyLabelsTheQueryKeeps() throws IOException {
+        for (PromQueries q : all()) {
+            Set<String> kept = new HashSet<>(q.groupedBy());
+            kept.addAll(q.madeLabels());
+            for (String label : q.printedLabels()) {
+                assertTrue(kept.contains(label), q.where() + " prints {{" + label + "}}, which " + q.expr() + " does not keep");
+            }
+        }
+    }
+
+    @Test
+    void fleetWideGaugesAreTakenWithMaxNeverSummedOverReplicas() throws IOException {
+        int found = 0;
+        for (PromQueries q : all()) {
+            for (String metric : FLEET_WIDE) {
+                long uses = Pattern.compile("\\b" + metric + "\\b").matcher(q.expr()).results().count();
+                Matcher agg = Pattern.compile("(\\w+)(?:\\s+(?:by|without)\\s*\\([^)]*\\))?\\s*\\(\\s*" + metric + "\\b").matcher(q.expr());
+                long withMax = agg.results().filter(m -> m.group(1).equals("max")).count();
+                assertEquals(uses, withMax, q.where() + ": every replica reports " + metric + " for the whole fleet, so take "
+                        + "the max over replicas, never the sum: " + q.expr());
+                found += (int) uses;
+            }
+        }
+        assertTrue(found >= 3, "the backlog and circuit panels and the circuit alert: " + found);
+    }
+
+    @Test
+    void consumerLagIsPerConsumerGroupAndCountsEachPartitionOnce() throws IOException {
+        Properties defaults = new Properties();
+        defaults.load(new java.io.StringReader(Files.readString(root.resolve(DeploymentManifestsTest.RUNTIME_DEFAULTS))));
+        String groupOf = defaults.getProperty("mp.messaging.incoming.commands.group.id"); // whmcs-${whmcs.family}-service
+        String topicOf = defaults.getProperty("mp.messaging.incoming.commands.topic"); // whmcs.${whmcs.family}.commands
+        int found = 0;
+        for (PromQueries q : all()) {
+            if (!q.expr().contains("records_lag")) {
+                continue;
+            }
+            found++;
+            assertTrue(q.expr().contains("max by (topic, partition) (kafka_consumer_fetch_manager_records_lag{"),
+                    q.where() + ": per-partition lag, each partition once (a moved partition's old owner still reports it)");
+            assertTrue(q.expr().contains("sum by (topic) (max by (topic, partition)"), q.where() + ": a group's lag is the sum over its partitions");
+            PromQueries.LabelMatcher topic = q.matchers().stream().filter(m -> m.label().equals("topic")).findFirst().orElseThrow();
+            Matcher replace = Pattern.compile("\"consumer_group\", \"([^\"]*)\", \"topic\", \"([^\"]*)\"").matcher(q.expr());
+            assertTrue(replace.find(), q.where() + " names the consumer group: " + q.expr());
+            for (String family : DeploymentManifestsTest.FAMILIES) {
+                // the Kafka client writes the topic tag with dots as underscores
+                String tag = topicOf.replace("${whmcs.family}", family).replace('.', '_');
+                assertTrue(tag.matches(topic.value()), q.where() + " reads " + tag);
+                assertFalse(tag.replace("commands", "results").matches(topic.value()), q.where() + " reads only commands topics");
+                // label_replace anchors its regex; $1 means the same in a Java replacement
+                String group = tag.replaceAll("^(?:" + replace.group(2) + ")$", replace.group(1));
+                assertEquals(groupOf.replace("${whmcs.family}", family), group, q.where() + ": the consumer group of " + tag);
+            }
+        }
+        assertEquals(2, found, "the dashboard's lag panel and the lag alert");
+    }
+
+    @Test
+    void alertsUseMetricsTheServicesPublish() throws IOException {
+        String metrics = Files.readString(root.resolve("command-runtime/src/main/java/io/whmcsbridge/runtime/ops/BridgeMetrics.java"));
+        List<PromQueries> alerts = PromQueries.alerts(root);
+        assertTrue(alerts.stream().anyMatch(a -> a.where().equals("alert WhmcsCircuitOpen")
+                && a.expr().equals("max by (family, instance) (whmcs_circuit_open) == 1")), "WhmcsCircuitOpen");
+        for (PromQueries a : alerts) {
+            for (String m : a.metrics()) {
+                assertTrue(m.startsWith("kafka_") || metrics.contains("\"" + m + "\""), a.where() + ": " + m + " is a metric the services publish");
+            }
+        }
+    }
+
+    @Test
+    void alertRulesPassTheirPromtoolTests() throws Exception {
+        assumePromtool();
+        Path dir = root.resolve(PromQueries.ALERTS).getParent();
+        assertPromtool(dir, "check", "rules", "alerts.yml");
+        assertPromtool(dir, "test", "rules", "alerts.test.yml");
+    }
+
+    /**
+     * Three billing replicas: each reports the outbox table's 1,500 rows and the fleet-wide circuit; the commands
+     * topic's 12 partitions are split between two of them, and partition 3, just moved, is reported by both.
+     */
+    @Test
+    void theDashboardsFleetPanelsCountEachThingOnceAtThreeReplicas(@TempDir Path tmp) throws Exception {
+        assumePromtool();
+        StringBuilder series = new StringBuilder();
+        for (String pod : List.of("a", "b", "c")) {
+            series.append(line("whmcs_outbox_backlog{family=\"billing\", pod=\"" + pod + "\"}", "1500x5"));
+            series.append(line("whmcs_circuit_open{family=\"billing\", instance=\"default\", pod=\"" + pod + "\"}", "1x5"));
+        }
+        for (int p = 0; p < 12; p++) {
+            for (String pod : p < 4 ? (p == 3 ? List.of("a", "b") : List.of("a")) : List.of("b")) {
+                series.append(line("kafka_consumer_fetch_manager_records_lag{client_id=\"kafka-consumer-commands\", "
+                        + "topic=\"whmcs_billing_commands\", partition=\"" + p + "\", pod=\"" + pod + "\"}", "250x5"));
+            }
+        }
+        series.append(line("kafka_consumer_fetch_manager_records_lag{topic=\"whmcs_billing_results\", partition=\"0\", pod=\"a\"}", "999x5"));
+        StringBuilder exprs = new StringBuilder();
+        int panels = 0;
+        for (PromQueries q : PromQueries.dashboard(root)) {
+            String expected = q.metrics().contains("whmcs_outbox_backlog") ? "{family=\"billing\"}: 1500"
+                    : q.metrics().contains("whmcs_circuit_open") ? "{family=\"billing\", instance=\"default\"}: 1"
+                    : q.metrics().contains("kafka_consumer_fetch_manager_records_lag")
+                            ? "{topic=\"whmcs_billing_commands\", consumer_group=\"whmcs-billing-service\"}: 3000" : null;
+            if (expected != null) {
+                String[] e = expected.split(": ");
+                exprs.append("      - expr: '").append(q.expr().replace("'", "''")).append("'\n        eval_time: 2m\n")
+                        .append("        exp_samples:\n          - labels: '").append(e[0].replace("'", "''"))
+                        .append("'\n            value: ").append(e[1]).append('\n');
+                panels++;
+            }
+        }
+        assertEquals(3, panels, "the backlog, circuit and lag panels");
+        Path test = tmp.resolve("dashboard.test.yml");
+        Files.writeString(test, "rule_files: []\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n"
+                + series + "    promql_expr_test:\n" + exprs, StandardCharsets.UTF_8);
+        assertPromtool(tmp, "test", "rules", test.getFileName().toString());
+    }
+
+    private static String line(String series, String values) {
+        return "      - series: '" + series + "'\n        values: '" + values + "'\n";
+    }
+
+    static boolean promtool() {
+        try {
+            return new ProcessBuilder("promtool", "--version").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static void assumePromtool() {
+        assumeTrue(promtool(), "promtool is not installed (Debian: apt-get install prometheus): skipping the PromQL evaluation");
+    }
+
+    private static void assertPromtool(Path dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("promtool"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + " in " + dir + ":\n" + out);
+    }
+}
