@@ -258,9 +258,11 @@ public final class FleetRun {
     private void event(ArrayNode events, String what, Step step) throws Exception {
         int inFlight = awaitInFlight(1, Duration.ofSeconds(15));
         double at = timeline.seconds();
+        Instant started = Instant.now();
         log(what + " (" + inFlight + " non-idempotent calls in flight)");
         step.run();
-        events.addObject().put("event", what).put("atSeconds", Math.round(at * 10) / 10.0).put("inFlight", inFlight)
+        events.addObject().put("event", what).put("at", started.toString())
+                .put("atSeconds", Math.round(at * 10) / 10.0).put("inFlight", inFlight)
                 .put("tookSeconds", Math.round((timeline.seconds() - at) * 10) / 10.0).put("replicasAfter", live.size());
     }
 
@@ -376,6 +378,7 @@ public final class FleetRun {
                 conflicting.add(id + " " + results.statuses(id));
             }
         }
+        attribute(rows, ids, mayBeUnknown);
         long unpublished = rig.unpublishedOutbox();
         Map<String, Long> statuses = ids.stream().map(id -> rows.get(id) == null ? "none" : rows.get(id).status())
                 .collect(Collectors.groupingBy(s -> s, java.util.TreeMap::new, Collectors.counting()));
@@ -402,11 +405,12 @@ public final class FleetRun {
         r.put("passed", passed);
 
         System.out.println();
-        System.out.println("| run | commands (idempotent) | events (in flight) | lost | duplicates | order violations | overlaps "
+        System.out.println("| run | commands (idempotent) | events (calls in flight, UNKNOWN after it) | lost | duplicates | order violations | overlaps "
                 + "| UNKNOWN: in killed replica / other | SUCCEEDED without answer | conflicting results | outbox left | passed |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         String events = java.util.stream.StreamSupport.stream(r.path("events").spliterator(), false)
-                .map(e -> e.path("event").asText().replaceAll(":.*", "") + " (" + e.path("inFlight").asInt() + ")")
+                .map(e -> e.path("event").asText().replaceAll(":.*", "") + " (" + e.path("inFlight").asInt() + " in flight, "
+                        + e.path("unknownAfter").asInt() + " UNKNOWN)")
                 .collect(Collectors.joining(", "));
         System.out.printf("| %s %s | %d (%d) | %s | %d | %d | %d | %d | %d / %d | %d | %d | %d | %s |%n", work.family(), name,
                 ids.size(), reads.size(), events, lost.size(), duplicates, order.outOfOrder(), order.overlaps(),
@@ -420,6 +424,25 @@ public final class FleetRun {
         }
         System.out.println("JSON: " + ReliabilitySuite.write(root, work.family() + "-" + name, r));
         return r;
+    }
+
+    /**
+     * Puts on each event how many commands ended UNKNOWN after it and before the next one, other than those the
+     * SIGKILL cut: which scale event made them.
+     */
+    private void attribute(Map<String, Rig.Row> rows, Collection<String> ids, Set<String> mayBeUnknown) {
+        List<JsonNode> events = new ArrayList<>();
+        report.path("events").forEach(events::add);
+        for (int i = 0; i < events.size(); i++) {
+            Instant from = Instant.parse(events.get(i).path("at").asText());
+            Instant to = i + 1 < events.size() ? Instant.parse(events.get(i + 1).path("at").asText()) : Instant.MAX;
+            long n = ids.stream().map(rows::get).filter(r -> r != null && "UNKNOWN".equals(r.status()) && r.completedAt() != null
+                    && !r.completedAt().isBefore(from) && r.completedAt().isBefore(to)).count();
+            long cut = ids.stream().filter(mayBeUnknown::contains).map(rows::get)
+                    .filter(r -> r != null && "UNKNOWN".equals(r.status()) && r.completedAt() != null
+                            && !r.completedAt().isBefore(from) && r.completedAt().isBefore(to)).count();
+            ((ObjectNode) events.get(i)).put("unknownAfter", n - cut);
+        }
     }
 
     /** Why a SUCCEEDED result does not carry the API's answer, or null when it does. */

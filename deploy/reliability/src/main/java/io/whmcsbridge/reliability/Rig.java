@@ -78,18 +78,19 @@ final class Rig implements AutoCloseable {
     }
 
     /** A command's row in the command log. */
-    record Row(String status, String errorCode) {
+    record Row(String status, String errorCode, java.time.Instant completedAt) {
     }
 
     /** The command log's rows of the ids starting with {@code prefix} (none before the service made its tables). */
     Map<String, Row> rows(String prefix) throws SQLException {
         Map<String, Row> rows = new HashMap<>();
         try (Connection c = db();
-                PreparedStatement q = c.prepareStatement("SELECT command_id, status, error_code FROM command_log WHERE command_id LIKE ?")) {
+                PreparedStatement q = c.prepareStatement("SELECT command_id, status, error_code, completed_at FROM command_log WHERE command_id LIKE ?")) {
             q.setString(1, prefix + "%");
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
-                    rows.put(rs.getString(1), new Row(rs.getString(2), rs.getString(3)));
+                    java.sql.Timestamp done = rs.getTimestamp(4);
+                    rows.put(rs.getString(1), new Row(rs.getString(2), rs.getString(3), done == null ? null : done.toInstant()));
                 }
             }
         } catch (SQLException e) {
