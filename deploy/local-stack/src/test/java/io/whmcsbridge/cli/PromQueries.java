@@ -60,23 +60,22 @@ record PromQueries(String where, String expr, String printed) {
         return expr.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"");
     }
 
-    Set<String> metrics() {
+    private static Set<String> found(Pattern p, String text) {
         Set<String> m = new LinkedHashSet<>();
-        Matcher x = METRIC.matcher(code());
+        Matcher x = p.matcher(text);
         while (x.find()) {
             m.add(x.group(1));
         }
         return m;
     }
 
+    Set<String> metrics() {
+        return found(METRIC, code());
+    }
+
     /** Labels made by label_replace: not in /q/metrics, but printable. */
     Set<String> madeLabels() {
-        Set<String> m = new LinkedHashSet<>();
-        Matcher x = REPLACED.matcher(expr);
-        while (x.find()) {
-            m.add(x.group(1));
-        }
-        return m;
+        return found(REPLACED, expr);
     }
 
     /** Labels the query groups by (in any aggregation) that the metrics must carry. */
@@ -109,11 +108,6 @@ record PromQueries(String where, String expr, String printed) {
 
     /** Labels the legend or the alert's annotations print ({{family}}, {{ $labels.family }}). */
     Set<String> printedLabels() {
-        Set<String> labels = new LinkedHashSet<>();
-        Matcher m = PRINTED_LABEL.matcher(printed);
-        while (m.find()) {
-            labels.add(m.group(1));
-        }
-        return labels;
+        return found(PRINTED_LABEL, printed);
     }
 }
