@@ -232,6 +232,63 @@ class AbuseCommandsIT {
         assertEquals(0, reportsFor(id).size(), "not sent again");
     }
 
+    /** What another replica leaves while its call is out: the row IN_FLIGHT under its lease. */
+    static void inFlightElsewhere(String id, String holder, Duration lease) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            CommandLog row = new CommandLog();
+            row.commandId = id;
+            row.type = CREATE;
+            row.action = "create";
+            row.status = CommandStatus.IN_FLIGHT;
+            row.receivedAt = Instant.now();
+            row.updatedAt = Instant.now();
+            row.leaseHolder = holder;
+            row.leaseUntil = Instant.now().plus(lease);
+            row.persist();
+        });
+    }
+
+    @Test
+    void commandInFlightAtAnotherLiveReplicaWaitsForThatReplicasOutcomeAndPublishesIt() throws Exception {
+        String id = newId();
+        inFlightElsewhere(id, "billing-7f9c-other", Duration.ofSeconds(30));
+        client.send("k-moved", command(id, CREATE, params("service_id", 5, "category", "Spam", "additional_info", id), null));
+        Thread.sleep(2000);
+        assertEquals(List.of(), client.results(id), "no result while the holder's call is out");
+        assertEquals(CommandStatus.IN_FLIGHT, logRow(id).status, "not declared UNKNOWN while the lease is live");
+        // the holder gets its answer and records it (as CommandStore.complete would)
+        String stored = "{\"specversion\":\"1.0\",\"id\":\"result-of-" + id + "\",\"source\":\"other-replica\","
+                + "\"type\":\"whmcs.abuse.create.result\",\"subject\":\"" + id + "\",\"datacontenttype\":\"application/json\","
+                + "\"data\":{\"commandId\":\"" + id + "\",\"action\":\"create\",\"status\":\"SUCCEEDED\","
+                + "\"response\":{\"status\":\"success\",\"report_id\":4242},\"error\":null,\"attempts\":1}}";
+        QuarkusTransaction.requiringNew().run(() -> {
+            CommandLog row = CommandLog.findById(id);
+            row.status = CommandStatus.SUCCEEDED;
+            row.result = stored;
+            row.resultEventId = "result-of-" + id;
+            row.completedAt = Instant.now();
+        });
+        CloudEvent result = client.awaitResult(id, WAIT);
+        assertEquals("result-of-" + id, result.id(), "the holder's result, under its event id");
+        assertEquals("SUCCEEDED", result.data().path("status").asText());
+        assertEquals(4242, result.data().path("response").path("report_id").asInt(), "the API's answer reaches the emitter");
+        assertEquals(0, reportsFor(id).size(), "not sent by this replica");
+    }
+
+    @Test
+    void commandWhoseHolderStoppedRenewingItsLeaseBecomesUnknownOnceTheLeaseExpires() {
+        String id = newId();
+        inFlightElsewhere(id, "billing-dead-replica", Duration.ofSeconds(3));
+        long sent = System.nanoTime();
+        client.send("k-dead-holder", command(id, CREATE, params("service_id", 5, "category", "Spam", "additional_info", id), null));
+        JsonNode data = client.awaitResult(id, WAIT).data();
+        double waited = (System.nanoTime() - sent) / 1e9;
+        assertEquals("UNKNOWN", data.path("status").asText());
+        assertEquals("INTERRUPTED", data.path("error").path("code").asText());
+        assertTrue(waited >= 2.0, "declared only after the lease ran out, not at once: " + waited + " s");
+        assertEquals(0, reportsFor(id).size(), "not sent again");
+    }
+
     @Test
     void readTimeoutAfterTheReportWasFiledIsUnknownNotRetried() {
         String id = newId();

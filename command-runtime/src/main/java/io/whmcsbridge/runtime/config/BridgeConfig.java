@@ -91,6 +91,24 @@ public interface BridgeConfig {
         @WithDefault("10s")
         Duration shutdownGrace();
 
+        /**
+         * How long an {@code IN_FLIGHT} mark stays this replica's without renewal (renewed every third of it while
+         * the call runs). Another replica that reads the command waits while the lease is live; once it expired (the
+         * holder died) the command ends UNKNOWN. Longer means a killed replica's calls wait longer to be declared;
+         * shorter risks declaring a live replica's call during a database outage longer than the lease.
+         */
+        @WithDefault("20s")
+        Duration lease();
+
+        /**
+         * Liveness: the pipeline is stuck when commands are waiting and none has started or finished for this long.
+         * Replaces the Kafka connector's age limit on unacknowledged records, which a healthy rate-limited backlog
+         * exceeds (4,096 admitted commands at 5 calls/s wait 14 minutes) and which turned such a backlog into a
+         * restart loop.
+         */
+        @WithDefault("5m")
+        Duration stallAfter();
+
         /** Source attribute of the result events; defaults to {@code whmcs-event-bridge/<family>-service}. */
         Optional<String> eventSource();
     }

@@ -5,6 +5,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.whmcsbridge.model.CloudEvent;
 import io.whmcsbridge.model.CloudEventCodec;
 import io.whmcsbridge.model.UnreadableCommandException;
+import io.whmcsbridge.runtime.command.IncomingCommand;
 import io.whmcsbridge.runtime.config.BridgeConfig;
 import io.whmcsbridge.runtime.ops.BridgeMetrics;
 import jakarta.annotation.PostConstruct;
@@ -27,7 +28,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Reads the commands topic. A record that is not a command at all is nacked, which sends it to the DLQ topic with a
@@ -48,6 +51,7 @@ public class CommandConsumer {
 
     private ExecutorService workers;
     private KeyedDispatcher dispatcher;
+    private final PartitionHandOver handOver = new PartitionHandOver();
 
     @PostConstruct
     void init() {
@@ -106,16 +110,36 @@ public class CommandConsumer {
             metrics.dlq();
             return message.nack(e);
         }
-        return accept(new IncomingCommand(event, key, topic, partition, offset))
+        IncomingCommand command = new IncomingCommand(event, key, topic, partition, offset);
+        if (topic == null || partition == null) {
+            return accept(command, () -> true).thenAccept(done -> done.whenComplete((v, err) -> settle(message, command, err)));
+        }
+        // A record of a partition revoked while it waited is not started: the new owner reads it again.
+        long generation = handOver.generation(topic, partition);
+        String t = topic;
+        int p = partition;
+        AtomicBoolean started = new AtomicBoolean();
+        BooleanSupplier stillOurs = () -> {
+            started.set(handOver.tryStart(t, p, generation));
+            return started.get();
+        };
+        return accept(command, stillOurs)
                 .thenAccept(done -> done.whenComplete((v, err) -> {
-                    if (err == null) {
-                        message.ack();
-                    } else if (notStarted(err) || notStarted(err.getCause())) {
-                        LOG.debugf("command %s not started before shutdown; it will be read again", event.id());
-                    } else {
-                        LOG.warnf("command %s not finished (%s); it will be read again after a restart", event.id(), err.toString());
+                    settle(message, command, err);
+                    if (started.get()) {
+                        handOver.finished(t, p); // after the ack: the offset commit at a revocation covers it
                     }
                 }));
+    }
+
+    private static void settle(Message<byte[]> message, IncomingCommand command, Throwable err) {
+        if (err == null) {
+            message.ack();
+        } else if (notStarted(err) || notStarted(err.getCause())) {
+            LOG.debugf("command %s not started (shutdown or partition handed over); it will be read again", command.id());
+        } else {
+            LOG.warnf("command %s not finished (%s); it will be read again after a restart", command.id(), err.toString());
+        }
     }
 
     private static boolean notStarted(Throwable e) {
@@ -124,10 +148,15 @@ public class CommandConsumer {
 
     /**
      * Admits a command (waiting while too many are pending) and schedules it after earlier commands of its key. The
-     * returned stage completes on admission, with a future that completes when the outcome has committed.
+     * returned stage completes on admission, with a future that completes when the outcome has committed. When its
+     * turn comes, the command starts only if {@code mayStart} says so (its partition is still this replica's);
+     * otherwise its future fails with a {@link CancellationException}.
      */
-    public CompletionStage<CompletableFuture<Void>> accept(IncomingCommand command) {
+    private CompletionStage<CompletableFuture<Void>> accept(IncomingCommand command, BooleanSupplier mayStart) {
         return dispatcher.admit().thenApply(v -> dispatcher.submit(command.orderingKey(), releaseKey -> {
+            if (!mayStart.getAsBoolean()) {
+                throw new CancellationException("partition handed over: not started");
+            }
             try {
                 processor.process(command, releaseKey);
             } catch (InterruptedException e) {
@@ -137,7 +166,17 @@ public class CommandConsumer {
         }));
     }
 
-    public KeyedDispatcher dispatcher() {
-        return dispatcher;
+    PartitionHandOver handOver() {
+        return handOver;
+    }
+
+    /** Commands admitted and not finished in this replica. */
+    int pending() {
+        return dispatcher.pending();
+    }
+
+    /** {@link System#nanoTime()} when a command last started or finished here. */
+    long lastProgressNanos() {
+        return dispatcher.lastProgressNanos();
     }
 }

@@ -12,16 +12,19 @@ import io.whmcsbridge.runtime.api.ApiInstances;
 import io.whmcsbridge.runtime.catalogue.ActionCatalogue;
 import io.whmcsbridge.runtime.catalogue.ActionSpec;
 import io.whmcsbridge.runtime.catalogue.ParamValidator;
+import io.whmcsbridge.runtime.command.IncomingCommand;
 import io.whmcsbridge.runtime.config.BridgeConfig;
 import io.whmcsbridge.runtime.ops.BridgeMetrics;
 import io.whmcsbridge.runtime.redaction.Redactor;
 import io.whmcsbridge.runtime.store.CommandStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +40,7 @@ import java.util.concurrent.ConcurrentMap;
 @ApplicationScoped
 public class CommandProcessor {
     private static final Logger LOG = Logger.getLogger(CommandProcessor.class);
+    private static final long HOLDER_POLL_MILLIS = 250;
 
     @Inject
     BridgeConfig config;
@@ -52,6 +56,12 @@ public class CommandProcessor {
     Redactor redactor;
     @Inject
     BridgeMetrics metrics;
+
+    /** An idempotent call out without an {@code IN_FLIGHT} row (it needs none unless its partition moves). */
+    private record Unmarked(IncomingCommand command, String action, String instance, String redactedParams) {
+    }
+
+    private final ConcurrentMap<String, Unmarked> unmarked = new ConcurrentHashMap<>();
 
     /** Commands being processed in this process, so a duplicate id arriving under another key waits for the first. */
     private final ConcurrentMap<String, CompletableFuture<Void>> inProgress = new ConcurrentHashMap<>();
@@ -97,20 +107,25 @@ public class CommandProcessor {
                 ? ParamValidator.validate(spec.get(), data.params()) : null;
         if (checked != null && checked.valid() && !spec.get().idempotent()) {
             // The IN_FLIGHT claim reads the command's row anyway: no separate look-up for these.
-            CommandStatus before = durably(() -> store.claimForCall(command, action, instanceName, redactedParams));
-            if (before != null && before.isTerminal()) {
-                republish(command, before);
+            CommandStore.Claim claim = claim(command, action, instanceName, redactedParams);
+            if (claim.before() != null && claim.before().isTerminal()) {
+                republish(command, claim.before());
                 return;
             }
-            if (before == CommandStatus.IN_FLIGHT) {
-                outcome = Outcome.unknown(new ErrorInfo(ErrorCodes.INTERRUPTED, "the service stopped while this "
-                        + spec.get().action() + " call was in flight; it may or may not have taken effect, so it is "
-                        + "not sent again", false, null), 1);
+            if (claim.expired()) {
+                outcome = Outcome.unknown(new ErrorInfo(ErrorCodes.INTERRUPTED, "the replica that sent this "
+                        + spec.get().action() + " call stopped while it was in flight; it may or may not have taken "
+                        + "effect, so it is not sent again", false, null), 1);
             } else {
                 outcome = executor.execute(instance.get(), spec.get(), checked.params());
             }
         } else {
             CommandStore.Seen seen = durably(() -> store.lookup(command.id()));
+            if (seen != null && seen.status() == CommandStatus.IN_FLIGHT && checked != null && checked.valid()) {
+                // an idempotent call another replica still had out when it handed the partition over
+                CommandStatus after = claim(command, action, instanceName, redactedParams).before();
+                seen = after == null ? null : new CommandStore.Seen(after, null);
+            }
             if (seen != null && seen.status().isTerminal()) {
                 republish(command, seen.status());
                 return;
@@ -128,11 +143,55 @@ public class CommandProcessor {
                 outcome = Outcome.rejected(ErrorCodes.VALIDATION, checked.message());
             } else {
                 // idempotent: may be sent again safely, so nothing needs to be committed before the call
-                outcome = executor.execute(instance.get(), spec.get(), checked.params());
+                Unmarked call = new Unmarked(command, action, instanceName, redactedParams);
+                unmarked.put(command.id(), call);
+                try {
+                    outcome = executor.execute(instance.get(), spec.get(), checked.params());
+                } finally {
+                    unmarked.remove(command.id(), call);
+                }
             }
         }
         releaseKey.run();
         finish(command, action == null ? type : action, instanceName, redactedParams, outcome, started);
+    }
+
+    /**
+     * Claims the call; while another replica holds it under a live lease (it read the command before a rebalance
+     * moved the partition here and its call is still out), waits for that replica's outcome instead of calling or
+     * declaring anything. The key waits with it, so the next command of the key starts only after this one is
+     * terminal; other keys go on.
+     */
+    private CommandStore.Claim claim(IncomingCommand command, String action, String instanceName, String redactedParams)
+            throws InterruptedException {
+        CommandStore.Claim claim = durably(() -> store.claimForCall(command, action, instanceName, redactedParams));
+        if (claim.heldElsewhere()) {
+            LOG.infof("command %s is in flight at replica %s; waiting for its outcome", command.id(), claim.holder());
+            while (claim.heldElsewhere()) {
+                Thread.sleep(HOLDER_POLL_MILLIS);
+                claim = durably(() -> store.claimForCall(command, action, instanceName, redactedParams));
+            }
+        }
+        return claim;
+    }
+
+    /**
+     * At a hand-over that outran its grace: the idempotent calls of the revoked partitions still out get an
+     * {@code IN_FLIGHT} row under this replica's lease, so the new owner waits for them before it sends the next
+     * command of their key (or sends them again) instead of overtaking a call still running here.
+     */
+    void markStillRunning(Collection<TopicPartition> revoked) {
+        for (Unmarked u : unmarked.values()) {
+            IncomingCommand c = u.command();
+            if (c.topic() != null && c.partition() != null
+                    && revoked.contains(new TopicPartition(c.topic(), c.partition()))) {
+                try {
+                    store.claimForCall(c, u.action(), u.instance(), u.redactedParams());
+                } catch (Exception e) {
+                    LOG.warnf("could not mark the call of %s in flight at the hand-over (%s)", c.id(), e.toString());
+                }
+            }
+        }
     }
 
     private void republish(IncomingCommand command, CommandStatus status) throws InterruptedException {

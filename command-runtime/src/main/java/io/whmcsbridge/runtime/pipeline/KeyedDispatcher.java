@@ -22,6 +22,7 @@ public final class KeyedDispatcher {
     private final Deque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
     private int pending;
     private volatile boolean closed;
+    private volatile long lastProgressNanos = System.nanoTime();
 
     public KeyedDispatcher(ExecutorService workers, int maxPending) {
         this.workers = workers;
@@ -60,6 +61,7 @@ public final class KeyedDispatcher {
                 if (closed) {
                     throw new CancellationException("stopping: not started");
                 }
+                lastProgressNanos = System.nanoTime();
                 task.accept(() -> released.complete(null));
             }, workers);
             tails.put(key, released);
@@ -77,6 +79,7 @@ public final class KeyedDispatcher {
     }
 
     private void finished() {
+        lastProgressNanos = System.nanoTime();
         CompletableFuture<Void> admitted = null;
         synchronized (this) {
             if (waiting.isEmpty()) {
@@ -102,7 +105,8 @@ public final class KeyedDispatcher {
         return pending;
     }
 
-    public synchronized int activeKeys() {
-        return tails.size();
+    /** {@link System#nanoTime()} when a task last started or ended. */
+    public long lastProgressNanos() {
+        return lastProgressNanos;
     }
 }

@@ -4,6 +4,7 @@ import io.whmcsbridge.model.CloudEvent;
 import io.whmcsbridge.model.EventTypes;
 import io.whmcsbridge.model.Json;
 import io.whmcsbridge.model.ResultData;
+import io.whmcsbridge.runtime.command.IncomingCommand;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

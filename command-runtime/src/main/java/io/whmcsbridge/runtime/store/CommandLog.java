@@ -52,6 +52,11 @@ public class CommandLog extends PanacheEntityBase {
     public Long kafkaOffset;
     @Column(name = "trace_id")
     public String traceId;
+    /** The replica whose call is out while the command is {@code IN_FLIGHT}, and until when its lease runs. */
+    @Column(name = "lease_holder")
+    public String leaseHolder;
+    @Column(name = "lease_until")
+    public Instant leaseUntil;
     /** SHA-256 of a request accepted over HTTP, so a retry with the same command id can be told from a clash. */
     @Column(name = "request_sha256")
     public String requestSha256;

@@ -6,7 +6,8 @@ import io.whmcsbridge.model.CloudEventCodec;
 import io.whmcsbridge.model.CommandStatus;
 import io.whmcsbridge.model.EventTypes;
 import io.whmcsbridge.runtime.config.BridgeConfig;
-import io.whmcsbridge.runtime.pipeline.IncomingCommand;
+import io.whmcsbridge.runtime.fleet.Replica;
+import io.whmcsbridge.runtime.command.IncomingCommand;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -50,6 +51,10 @@ public class CommandStore {
     OutboxRelay relay;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    Replica replica;
+    @Inject
+    Leases leases;
 
     /** What the log knows of a command id now (a plain read, no commit), or {@code null} if nothing. */
     public Seen lookup(String commandId) throws SQLException {
@@ -64,42 +69,98 @@ public class CommandStore {
     }
 
     /**
-     * Marks a command {@code IN_FLIGHT} before its non-idempotent call leaves (inserting its row if it has none),
-     * and returns the status it had: {@code null} (new), {@code RECEIVED} (accepted over HTTP), {@code IN_FLIGHT}
-     * (a call of an earlier run may have left) or a terminal status (finished meanwhile).
+     * What the log said when a non-idempotent call was about to leave. {@code before} is the status the command had:
+     * {@code null} (new) or {@code RECEIVED} (accepted over HTTP): this replica now holds the call;
+     * {@code IN_FLIGHT} with {@code holder} set: another replica's call is running under a live lease, wait for its
+     * outcome; {@code IN_FLIGHT} without holder: the lease expired (its holder died while the call was out), so the
+     * call may or may not have taken effect; a terminal status: finished meanwhile.
      */
-    public CommandStatus claimForCall(IncomingCommand command, String action, String instance, String redactedParams)
+    public record Claim(CommandStatus before, String holder) {
+        public boolean mine() {
+            return before == null || before == CommandStatus.RECEIVED;
+        }
+
+        public boolean heldElsewhere() {
+            return before == CommandStatus.IN_FLIGHT && holder != null;
+        }
+
+        public boolean expired() {
+            return before == CommandStatus.IN_FLIGHT && holder == null;
+        }
+    }
+
+    /**
+     * Marks a command {@code IN_FLIGHT} under this replica's lease before its non-idempotent call leaves (inserting
+     * its row if it has none). A row {@code IN_FLIGHT} under another replica's live lease is left alone; one whose
+     * lease expired is taken over (so the holder, if it was only slow, can no longer renew it) and reported expired.
+     * Lease times are the database's clock, the same for every replica.
+     */
+    public Claim claimForCall(IncomingCommand command, String action, String instance, String redactedParams)
             throws SQLException, InterruptedException {
-        return groupCommit.run(c -> {
+        long leaseMillis = config.processing().lease().toMillis();
+        Claim claim = groupCommit.run(c -> {
             CommandStatus before = null;
-            try (PreparedStatement select = c.prepareStatement(
-                    "SELECT status FROM command_log WHERE command_id = ? FOR UPDATE")) {
+            String holder = null;
+            boolean live = false;
+            try (PreparedStatement select = c.prepareStatement("SELECT status, lease_holder, "
+                    + "COALESCE(lease_until > clock_timestamp(), false) FROM command_log WHERE command_id = ? FOR UPDATE")) {
                 select.setString(1, clean(command.id()));
                 try (ResultSet rs = select.executeQuery()) {
                     if (rs.next()) {
                         before = CommandStatus.valueOf(rs.getString(1));
+                        holder = rs.getString(2);
+                        live = rs.getBoolean(3);
                     }
                 }
             }
             Timestamp now = Timestamp.from(Instant.now());
             if (before == null) {
-                insertRow(c, command, action, instance, redactedParams, CommandStatus.IN_FLIGHT, now);
-            } else if (before == CommandStatus.RECEIVED) {
+                insertRow(c, command, action, instance, redactedParams, CommandStatus.IN_FLIGHT, now, replica.id(),
+                        leaseMillis);
+                return new Claim(null, null);
+            }
+            if (before == CommandStatus.RECEIVED) {
                 try (PreparedStatement update = c.prepareStatement("UPDATE command_log SET status = 'IN_FLIGHT', "
                         + "updated_at = ?, action = ?, kafka_topic = COALESCE(kafka_topic, ?), "
-                        + "kafka_partition = COALESCE(kafka_partition, ?), kafka_offset = COALESCE(kafka_offset, ?) "
+                        + "kafka_partition = COALESCE(kafka_partition, ?), kafka_offset = COALESCE(kafka_offset, ?), "
+                        + "lease_holder = ?, lease_until = clock_timestamp() + ? * interval '1 millisecond' "
                         + "WHERE command_id = ?")) {
                     update.setTimestamp(1, now);
                     update.setString(2, clean(action));
                     update.setString(3, clean(command.topic()));
                     update.setObject(4, command.partition(), Types.INTEGER);
                     update.setObject(5, command.offset(), Types.BIGINT);
-                    update.setString(6, clean(command.id()));
+                    update.setString(6, replica.id());
+                    update.setLong(7, leaseMillis);
+                    update.setString(8, clean(command.id()));
                     update.executeUpdate();
                 }
+                return new Claim(before, null);
             }
-            return before;
+            if (before == CommandStatus.IN_FLIGHT) {
+                if (live && holder != null && !holder.equals(replica.id())) {
+                    return new Claim(before, holder);
+                }
+                // expired (or written before leases existed): nobody is waiting for this call's answer any more
+                takeLease(c, command.id(), leaseMillis);
+                return new Claim(before, null);
+            }
+            return new Claim(before, null);
         });
+        if (claim.mine() || claim.expired()) {
+            leases.held(command.id());
+        }
+        return claim;
+    }
+
+    private void takeLease(Connection c, String commandId, long leaseMillis) throws SQLException {
+        try (PreparedStatement lease = c.prepareStatement("UPDATE command_log SET lease_holder = ?, "
+                + "lease_until = clock_timestamp() + ? * interval '1 millisecond' WHERE command_id = ?")) {
+            lease.setString(1, replica.id());
+            lease.setLong(2, leaseMillis);
+            lease.setString(3, clean(commandId));
+            lease.executeUpdate();
+        }
     }
 
     /**
@@ -133,7 +194,7 @@ public class CommandStore {
                 update.setString(12, clean(command.id()));
                 updated = update.executeUpdate();
             }
-            if (updated == 0 && insertRow(c, command, action, instance, redactedParams, status, now)) {
+            if (updated == 0 && insertRow(c, command, action, instance, redactedParams, status, now, null, null)) {
                 try (PreparedStatement update = c.prepareStatement("UPDATE command_log SET result = ?::jsonb, "
                         + "result_event_id = ?, error_code = ?, attempts = ?, completed_at = ? WHERE command_id = ?")) {
                     update.setString(1, clean(json));
@@ -152,6 +213,7 @@ public class CommandStore {
             }
             return queueStoredResult(c, command);
         });
+        leases.released(command.id());
         relay.publishCommitted(row);
     }
 
@@ -170,12 +232,17 @@ public class CommandStore {
         return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 
-    /** Inserts the command's row with the given status; false if a row exists already. */
+    /**
+     * Inserts the command's row with the given status; false if a row exists already. {@code leaseHolder} and
+     * {@code leaseMillis} are set for an {@code IN_FLIGHT} row, null otherwise.
+     */
     private static boolean insertRow(Connection c, IncomingCommand command, String action, String instance,
-            String redactedParams, CommandStatus status, Timestamp now) throws SQLException {
+            String redactedParams, CommandStatus status, Timestamp now, String leaseHolder, Long leaseMillis)
+            throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO command_log (command_id, type, action, "
                 + "ordering_key, source, instance, status, params, attempts, received_at, updated_at, kafka_topic, "
-                + "kafka_partition, kafka_offset, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, 0, ?, ?, ?, ?, ?, ?) "
+                + "kafka_partition, kafka_offset, trace_id, lease_holder, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                + "?::jsonb, 0, ?, ?, ?, ?, ?, ?, ?, clock_timestamp() + ?::bigint * interval '1 millisecond') "
                 + "ON CONFLICT (command_id) DO NOTHING")) {
             insert.setString(1, clean(command.id()));
             insert.setString(2, clean(command.event().type()));
@@ -192,6 +259,8 @@ public class CommandStore {
             insert.setObject(12, command.partition(), Types.INTEGER);
             insert.setObject(13, command.offset(), Types.BIGINT);
             insert.setString(14, clean(command.traceId()));
+            insert.setString(15, leaseHolder);
+            insert.setObject(16, leaseMillis, Types.BIGINT);
             return insert.executeUpdate() == 1;
         }
     }

@@ -1,4 +1,4 @@
-package io.whmcsbridge.runtime.pipeline;
+package io.whmcsbridge.runtime.command;
 
 import io.whmcsbridge.model.CloudEvent;
 
