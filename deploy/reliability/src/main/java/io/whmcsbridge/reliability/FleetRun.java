@@ -95,7 +95,7 @@ public final class FleetRun {
     private void setUp(Map<String, String> env) throws Exception {
         rig = new Rig(work, root, 12);
         rig.env.put("WHMCS_OUTBOX_POLL_INTERVAL", "1s");
-        rig.env.put("QUARKUS_LOG_CONSOLE_JSON", "false");
+        rig.env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"); // readable replica logs
         rig.env.putAll(env);
         join();
         results = new Results(rig.kafka.bootstrapServers(), work.results(), this::log);
