@@ -394,7 +394,9 @@ public final class FleetRun {
                 .put("overlaps", order.overlaps()).put("unknown", statuses.getOrDefault("UNKNOWN", 0L))
                 .put("unknownInKilledReplica", unknownInKilled).put("killedInFlight", mayBeUnknown.size())
                 .put("unknownNotAllowed", unknownNotAllowed.size()).put("succeededWithoutAnswer", withoutAnswer.size())
-                .put("conflictingResults", conflicting.size()).put("outboxUnpublished", unpublished);
+                .put("conflictingResults", conflicting.size()).put("outboxUnpublished", unpublished)
+                .put("writesReachingApi", ids.stream().filter(id -> !reads.contains(id) && calls.containsKey(id)).count())
+                .put("readsReachingApi", ids.stream().filter(id -> reads.contains(id) && calls.containsKey(id)).count());
         statuses.forEach((s, n) -> r.with("statuses").put(s, n));
         r.set("lostExamples", Json.MAPPER.valueToTree(head(lost)));
         r.set("orderExamples", Json.MAPPER.valueToTree(order.examples()));
@@ -415,7 +417,9 @@ public final class FleetRun {
         System.out.printf("| %s %s | %d (%d) | %s | %d | %d | %d | %d | %d / %d | %d | %d | %d | %s |%n", work.family(), name,
                 ids.size(), reads.size(), events, lost.size(), duplicates, order.outOfOrder(), order.overlaps(),
                 unknownInKilled, unknownNotAllowed.size(), withoutAnswer.size(), conflicting.size(), unpublished, passed);
-        System.out.println("statuses: " + r.path("statuses"));
+        System.out.println("statuses: " + r.path("statuses") + "; reached the API: " + r.path("writesReachingApi")
+                + " of " + (ids.size() - reads.size()) + " non-idempotent, " + r.path("readsReachingApi") + " of " + reads.size()
+                + " idempotent commands");
         for (String field : List.of("lostExamples", "orderExamples", "unknownNotAllowedExamples", "withoutAnswerExamples",
                 "conflictingExamples")) {
             if (!r.path(field).isEmpty()) {

@@ -20,6 +20,8 @@ class FleetShortIT {
             assertTrue(e.path("inFlight").asInt() > 0, "calls in flight at " + e);
         }
         assertEquals(3, r.path("events").size(), r.path("events").toString());
+        assertTrue(r.path("idempotent").asInt() > 0, "the workload mixes in idempotent commands");
+        assertEquals(r.path("idempotent").asInt(), r.path("readsReachingApi").asInt(), "every idempotent command's call is seen at the API");
         assertEquals(0, r.path("lost").asInt(), "lost commands: " + r.path("lostExamples"));
         assertEquals(0, r.path("duplicateSideEffects").asInt(), "invoices created twice for one command id");
         assertEquals(0, r.path("orderViolations").asInt(), "per-key order: " + r.path("orderExamples"));
