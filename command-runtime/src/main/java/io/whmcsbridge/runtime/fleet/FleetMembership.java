@@ -153,14 +153,14 @@ public class FleetMembership {
                     }
                 }
             }
-            int newView = state.onRead(live, System.nanoTime());
-            view = newView; // used from now on, before anyone can read it in our row
+            int count = state.onRead(live, System.nanoTime());
+            view = state.view(); // a larger view is used from now on, before anyone can read the count in our row
             active = state.active();
             long sent = System.nanoTime();
             try (PreparedStatement beat = c.prepareStatement("INSERT INTO fleet_member (member_id, view_size, joined_at, seen_at) "
                     + "VALUES (?, ?, now(), now()) ON CONFLICT (member_id) DO UPDATE SET view_size = EXCLUDED.view_size, seen_at = now()")) {
                 beat.setString(1, replica.id());
-                beat.setInt(2, newView);
+                beat.setInt(2, count);
                 beat.executeUpdate();
             }
             state.onHeartbeat(sent);
