@@ -115,13 +115,18 @@ class MemberStateTest {
         assertEquals(1, m.state.view());
     }
 
+    /** Two replicas, started together and calling after 5 s. */
+    List<Member> twoCalling(Random random) {
+        List<Member> two = List.of(join(), join());
+        run(5_000, random, 0);
+        two.forEach(m -> assertTrue(m.state.mayCall(now)));
+        return two;
+    }
+
     @Test
     void aNewReplicaWaitsUntilEveryOtherCountsIt() {
         Random random = new Random(2);
-        Member a = join();
-        Member b = join();
-        run(5_000, random, 0);
-        assertTrue(a.state.mayCall(now) && b.state.mayCall(now));
+        Member a = twoCalling(random).get(0);
         Member c = join();
         run(now + 200, random, 0);
         assertFalse(c.state.mayCall(now), "registered, but the others still divide by 2");
@@ -134,9 +139,9 @@ class MemberStateTest {
     @Test
     void aReplicaWhoseHeartbeatStallsStopsCallingBeforeTheOthersStopCountingIt() {
         Random random = new Random(3);
-        Member a = join();
-        Member b = join();
-        run(5_000, random, 0);
+        List<Member> two = twoCalling(random);
+        Member a = two.get(0);
+        Member b = two.get(1);
         b.stalledUntil = now + 7_000;
         run(now + FENCE + 100, random, 0);
         assertFalse(b.state.mayCall(now), "fenced");
