@@ -7,8 +7,8 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.whmcsbridge.model.CloudEvent;
 import io.whmcsbridge.model.CommandStatus;
-import io.whmcsbridge.runtime.api.ApiInstances;
-import io.whmcsbridge.runtime.pipeline.InstanceGuard;
+import io.whmcsbridge.runtime.guard.InstanceGuard;
+import io.whmcsbridge.runtime.guard.InstanceGuards;
 import io.whmcsbridge.runtime.store.CommandLog;
 import io.whmcsbridge.runtime.store.OutboxEvent;
 import io.whmcsbridge.runtime.testing.BridgeTestClient;
@@ -54,7 +54,7 @@ class AbuseCommandsIT {
     static final String COMPLETED_RESULT_ID = "abuse.it.completed-result-id";
 
     @Inject
-    ApiInstances instances;
+    InstanceGuards guards;
 
     WhmcsSimulator sim = SimulatorTestResource.simulator();
 
@@ -173,7 +173,7 @@ class AbuseCommandsIT {
 
     @Test
     void wrongApiIdFailsWithAmp001AndStopsCallsToThatInstance() {
-        InstanceGuard guard = instances.guard("wrongkey");
+        InstanceGuard guard = guards.get("wrongkey");
         guard.reset();
         int callsBefore = sim.calls("abuse").size();
         List<String> ids = new ArrayList<>();
@@ -188,7 +188,7 @@ class AbuseCommandsIT {
         assertEquals(1, amp001, "exactly one call failed authentication: " + results);
         assertEquals(4, circuitOpen, "the others were never sent: " + results);
         results.forEach(r -> assertEquals("FAILED", r.path("status").asText()));
-        assertEquals(InstanceGuard.Circuit.OPEN, guard.circuit());
+        assertEquals(InstanceGuard.Circuit.OPEN, guard.state().fleet());
         List<RecordedCall> authFailures = sim.calls("abuse").stream().skip(callsBefore).filter(RecordedCall::authFailed).toList();
         assertEquals(1, authFailures.size(), "one failed login reached the API");
         // the default instance is not affected

@@ -28,6 +28,9 @@ public interface BridgeConfig {
 
     Ingress ingress();
 
+    /** The replicas of this service as one fleet (fleet-wide circuits, rate limits and caps). */
+    Fleet fleet();
+
     interface Instance {
         /** Base URL of the WHMCS installation (the API paths are appended). */
         URI baseUrl();
@@ -44,11 +47,11 @@ public interface BridgeConfig {
         @WithDefault("30s")
         Duration readTimeout();
 
-        /** Calls in flight at once against this instance. */
+        /** Calls in flight at once against this instance, all replicas together (each takes its share, at least 1). */
         @WithDefault("16")
         int maxInFlight();
 
-        /** Calls per second against this instance; 0 means unlimited. */
+        /** Calls per second against this instance, all replicas together (each takes its share); 0 means unlimited. */
         @WithDefault("0")
         double rateLimit();
     }
@@ -164,5 +167,14 @@ public interface BridgeConfig {
         /** Longest wait a {@code GET /commands/{id}?wait=...} may ask for. */
         @WithDefault("30s")
         Duration maxWait();
+    }
+
+    interface Fleet {
+        /**
+         * How often a replica writes its {@code fleet_member} row and reads the circuits: a replica not seen for 5
+         * heartbeats no longer counts, one that could not write its own for 3 stops calling.
+         */
+        @WithDefault("1s")
+        Duration heartbeat();
     }
 }

@@ -5,8 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.whmcsbridge.model.CommandStatus;
-import io.whmcsbridge.runtime.api.ApiInstances;
 import io.whmcsbridge.runtime.config.BridgeConfig;
+import io.whmcsbridge.runtime.guard.InstanceGuard;
+import io.whmcsbridge.runtime.guard.InstanceGuards;
 import io.whmcsbridge.runtime.store.OutboxRelay;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +18,8 @@ import java.time.Duration;
 
 /**
  * The service's Prometheus metrics: {@code whmcs_commands_total{action,status}}, {@code whmcs_api_call_seconds}
- * (histogram by action, instance and outcome), {@code whmcs_outbox_backlog}, {@code whmcs_circuit_open{instance}},
+ * (histogram by action, instance and outcome), {@code whmcs_outbox_backlog}, {@code whmcs_circuit_open{instance}}
+ * (fleet-wide), {@code whmcs_fleet_replicas},
  * {@code whmcs_commands_in_flight}. Labels never carry parameters or secrets.
  */
 @ApplicationScoped
@@ -27,13 +29,17 @@ public class BridgeMetrics {
     @Inject
     BridgeConfig config;
 
-    void register(@Observes StartupEvent ev, OutboxRelay relay, ApiInstances instances) {
+    void register(@Observes StartupEvent ev, OutboxRelay relay, InstanceGuards guards) {
         Gauge.builder("whmcs_outbox_backlog", relay, OutboxRelay::backlog)
                 .description("Outbox rows not yet published").tag("family", config.family()).register(registry);
-        instances.guards().forEach((name, guard) -> Gauge
-                .builder("whmcs_circuit_open", guard, g -> g.circuit() == io.whmcsbridge.runtime.pipeline.InstanceGuard.Circuit.OPEN ? 1 : 0)
-                .description("1 while calls to the instance are stopped after an authentication failure")
+        guards.all().forEach((name, guard) -> Gauge
+                .builder("whmcs_circuit_open", guard, g -> g.state().fleet() == InstanceGuard.Circuit.OPEN ? 1 : 0)
+                .description("1 while calls to the instance are stopped after an authentication failure (fleet-wide: "
+                        + "every replica reports the circuit in the database, refreshed every heartbeat)")
                 .tag("family", config.family()).tag("instance", name).register(registry));
+        Gauge.builder("whmcs_fleet_replicas", guards, InstanceGuards::replicas)
+                .description("Live replicas of the service as this one counts them (fleet-wide limits are divided by it)")
+                .tag("family", config.family()).register(registry);
     }
 
     public void commandFinished(String action, CommandStatus status) {

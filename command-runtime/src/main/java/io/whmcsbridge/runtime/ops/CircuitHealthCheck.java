@@ -1,30 +1,38 @@
 package io.whmcsbridge.runtime.ops;
 
-import io.whmcsbridge.runtime.api.ApiInstances;
-import io.whmcsbridge.runtime.pipeline.InstanceGuard;
+import io.smallrye.health.api.Wellness;
+import io.whmcsbridge.runtime.guard.InstanceGuard;
+import io.whmcsbridge.runtime.guard.InstanceGuards;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness is down while an API instance's circuit is open: an operator has to act (credentials, then reset). */
-@Readiness
+/**
+ * The API instances' circuits, fleet-wide, in {@code /q/health} (and {@code /q/health/well}): DOWN while one is open,
+ * because an operator has to act (credentials, then a reset). Not a readiness check: readiness is the ability to
+ * serve (Kafka, the database), and an open circuit is the same on every replica, so taking replicas out of the
+ * Service would only make the ingress and the reset endpoint unreachable. Orchestrators probe
+ * {@code /q/health/ready}, {@code /live} and {@code /started}, which this check is not part of.
+ */
+@Wellness
 @ApplicationScoped
 public class CircuitHealthCheck implements HealthCheck {
     @Inject
-    ApiInstances instances;
+    InstanceGuards guards;
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("api-circuits").up();
-        instances.guards().forEach((name, guard) -> {
-            b.withData(name, guard.circuit().name());
-            if (guard.circuit() == InstanceGuard.Circuit.OPEN) {
+        guards.all().forEach((name, guard) -> {
+            InstanceGuard.State s = guard.state();
+            b.withData(name, s.fleet() == InstanceGuard.Circuit.OPEN ? "OPEN (" + s.reason() + ")" : s.fleet().name());
+            if (s.fleet() == InstanceGuard.Circuit.OPEN) {
                 b.down();
             }
         });
+        b.withData("replicas", guards.replicas());
         return b.build();
     }
 }

@@ -5,10 +5,11 @@ import io.whmcsbridge.model.ErrorCodes;
 import io.whmcsbridge.model.ErrorInfo;
 import io.whmcsbridge.runtime.api.ApiGateway;
 import io.whmcsbridge.runtime.api.ApiInstance;
-import io.whmcsbridge.runtime.api.ApiInstances;
 import io.whmcsbridge.runtime.api.ApiOutcome;
 import io.whmcsbridge.runtime.catalogue.ActionSpec;
 import io.whmcsbridge.runtime.config.BridgeConfig;
+import io.whmcsbridge.runtime.guard.InstanceGuard;
+import io.whmcsbridge.runtime.guard.InstanceGuards;
 import io.whmcsbridge.runtime.ops.BridgeMetrics;
 import io.whmcsbridge.runtime.redaction.Redactor;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +31,7 @@ public class CallExecutor {
     @Inject
     ApiGateway gateway;
     @Inject
-    ApiInstances instances;
+    InstanceGuards guards;
     @Inject
     BridgeConfig config;
     @Inject
@@ -43,7 +44,7 @@ public class CallExecutor {
     }
 
     public Outcome execute(ApiInstance instance, ActionSpec action, ObjectNode params) throws InterruptedException {
-        InstanceGuard guard = instances.guard(instance.name());
+        InstanceGuard guard = guards.get(instance.name());
         int maxAttempts = Math.max(1, config.processing().maxAttempts());
         Outcome last = null;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -55,25 +56,27 @@ public class CallExecutor {
                 return Outcome.failed(new ErrorInfo(ErrorCodes.CIRCUIT_OPEN, e.getMessage(), true, null), attempt - 1);
             }
             long start = System.nanoTime();
-            Verdict verdict;
-            String label = "Interrupted";
+            ApiOutcome outcome = null;
+            Exception error = null;
+            TransportFailure failure = null;
+            String label = "Error";
             try {
-                ApiOutcome outcome = gateway.call(instance, action, params);
+                outcome = gateway.call(instance, action, params);
                 label = outcome.getClass().getSimpleName();
-                boolean auth = outcome instanceof ApiOutcome.AuthFailure;
-                permit.release(true, auth, auth ? ((ApiOutcome.AuthFailure) outcome).error().code() : null);
-                verdict = judge(action, outcome, attempt);
             } catch (InterruptedException e) {
-                permit.release(false, false, null);
+                label = "Interrupted";
                 throw e;
             } catch (Exception e) {
-                permit.release(false, false, null);
-                TransportFailure failure = TransportFailure.classify(e);
+                error = e;
+                failure = TransportFailure.classify(e);
                 label = failure.name();
-                verdict = judge(action, failure, e, attempt);
             } finally {
+                // also after an Error (OutOfMemoryError, StackOverflowError): the permit always goes back
+                ApiOutcome.AuthFailure auth = outcome instanceof ApiOutcome.AuthFailure a ? a : null;
+                permit.release(outcome != null, auth != null, auth == null ? null : auth.error().code());
                 metrics.apiCall(action.action(), instance.name(), label, Duration.ofNanos(System.nanoTime() - start));
             }
+            Verdict verdict = outcome != null ? judge(action, outcome, attempt) : judge(action, failure, error, attempt);
             if (!verdict.retry()) {
                 return verdict.terminal();
             }
