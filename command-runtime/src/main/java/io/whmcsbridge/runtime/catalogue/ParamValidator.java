@@ -161,7 +161,7 @@ public final class ParamValidator {
         if (!v.isContainerNode()) {
             return true;
         }
-        if (depth >= bounds.maxDepth()) {
+        if (depth > bounds.maxDepth()) {
             violations.add(new Violation(path, "is nested deeper than " + bounds.maxDepth() + " levels"));
             return false;
         }
