@@ -70,12 +70,12 @@ public class WbTeamProGateway implements ApiGateway {
         Response response;
         if ("direct".equalsIgnoreCase(instance.option("url-form", "clean"))) {
             fields.put("action", "v1." + chain + "." + format);
-            response = httpMethod.equals("GET") ? api.getDirect(PhpForm.query(form(fields))) : api.postDirect(PhpForm.body(form(fields)));
+            response = httpMethod.equals("GET") ? api.getDirect(fields) : api.postDirect(PhpForm.body(form(fields)));
         } else {
             String path = "v1/" + chain.toString().replace('.', '/') + "/" + format;
             response = switch (httpMethod) {
-                case "GET" -> api.get(path, PhpForm.query(form(fields)));
-                case "DELETE" -> api.delete(path, PhpForm.query(form(fields)));
+                case "GET" -> api.get(path, fields);
+                case "DELETE" -> api.delete(path, fields);
                 case "PUT" -> api.put(path, PhpForm.body(form(fields)));
                 default -> api.post(path, PhpForm.body(form(fields)));
             };

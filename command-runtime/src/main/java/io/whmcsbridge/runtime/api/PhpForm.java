@@ -13,9 +13,10 @@ import java.util.Map;
 /**
  * Encodes parameters the way PHP's {@code http_build_query} does, which is what the WHMCS-family APIs read:
  * {@code true}/{@code false} as {@code 1}/{@code 0}, decimals in plain notation, objects as {@code name[key]},
- * lists as {@code name[]} repeated. {@link #body} and {@link #query} write names and values percent-encoded, so
- * that a name cannot split the form ({@code &}, {@code =}) whatever it holds; the REST client's own form writer
- * encodes values only, which is why gateways send {@link #body} as the request entity.
+ * lists as {@code name[]} repeated. {@link #body} writes names and values percent-encoded, so that a name cannot split
+ * the form ({@code &}, {@code =}) whatever it holds: the REST client's own form writer encodes values only, which is
+ * why gateways send {@link #body} as the request entity. Query parameters ({@link #query}) are encoded, names and
+ * values, by the client's URI builder.
  */
 public final class PhpForm {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -76,14 +77,20 @@ public final class PhpForm {
     }
 
     /**
-     * The form as query parameters for a REST client's {@code @RestQuery Map} (the first value of each name), names
-     * and values already percent-encoded: the client's URI builder keeps {@code %XX} sequences and unreserved
-     * characters as they are, so these reach the server exactly.
+     * The form as query parameters for a REST client's {@code @RestQuery Map} (the first value of each name). Names
+     * and values are left as they are: the client's URI builder ({@code UriBuilderImpl.clientQueryParam})
+     * percent-encodes both, {@code %} included, so encoding them here would encode them twice. PhpFormTest and
+     * HostileInputFuzzTest hold the client to that. Half of a surrogate pair becomes {@code ?}, as in {@link #body}
+     * (UTF-8 has no such character): that builder throws on one.
      */
     public static Map<String, String> query(MultivaluedMap<String, String> form) {
         Map<String, String> query = new LinkedHashMap<>();
-        form.forEach((k, v) -> query.put(component(k), component(v.get(0) == null ? "" : v.get(0))));
+        form.forEach((k, v) -> query.put(utf8(k), utf8(v.get(0) == null ? "" : v.get(0))));
         return query;
+    }
+
+    private static String utf8(String s) {
+        return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
     }
 
     /**
