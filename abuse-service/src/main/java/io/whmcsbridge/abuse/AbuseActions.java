@@ -21,6 +21,7 @@ public class AbuseActions implements ActionCatalogue {
      */
     public static final ActionSpec CREATE = ActionSpec.builder(EventTypes.commandType(FAMILY, "create"), "create")
             .idempotent(false)
+            .reserved(AbuseManagerGateway.RESERVED)
             .describe("Creates an abuse report for a service")
             .params(
                     Param.id("service_id").required().describe("WHMCS id of the service the report is for"),

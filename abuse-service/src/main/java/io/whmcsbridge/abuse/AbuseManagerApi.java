@@ -5,7 +5,6 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
@@ -19,5 +18,6 @@ interface AbuseManagerApi {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    Response call(@HeaderParam("API_ID") String apiId, MultivaluedMap<String, String> form);
+    /** @param form the encoded form ({@code PhpForm.body}): names and values percent-encoded */
+    Response call(@HeaderParam("API_ID") String apiId, String form);
 }

@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 
 /** Sends abuse commands to Abuse Manager Pro and reads its answers. Credential key: {@code api-id}. */
@@ -23,6 +24,11 @@ import java.util.Set;
 public class AbuseManagerGateway implements ApiGateway {
     /** The error code of a refused {@code API_ID}. */
     static final String UNAUTHORIZED = "AMP001";
+    /**
+     * What this gateway sends itself, and names an addon API may read credentials from: a command's parameter that
+     * PHP would read as one of these is refused ({@link io.whmcsbridge.runtime.catalogue.ActionSpec#reservedNames()}).
+     */
+    static final List<String> RESERVED = List.of("action", "api_id", "identifier", "secret", "responsetype");
 
     @Inject
     RestClients clients;
@@ -32,7 +38,7 @@ public class AbuseManagerGateway implements ApiGateway {
         MultivaluedMap<String, String> form = PhpForm.encode(params);
         form.putSingle("action", action.action());
         AbuseManagerApi api = clients.client(instance, AbuseManagerApi.class);
-        return read(ApiReply.of(api.call(instance.credential("api-id"), form)));
+        return read(ApiReply.of(api.call(instance.credential("api-id"), PhpForm.body(form))));
     }
 
     /**

@@ -28,7 +28,8 @@ public class BillingActions implements ActionCatalogue {
     public static final String CORE_PREFIX = "whmcs.core.";
 
     private static ActionSpec.Builder billing(String action, boolean idempotent, String description) {
-        return ActionSpec.builder(EventTypes.commandType(FAMILY, action), action).idempotent(idempotent).describe(description);
+        return ActionSpec.builder(EventTypes.commandType(FAMILY, action), action).idempotent(idempotent).describe(description)
+                .reserved(BillingGateway.BILLING_FIELDS);
     }
 
     private static Param serverId() {
@@ -252,20 +253,6 @@ public class BillingActions implements ActionCatalogue {
 
     static final List<ActionSpec> CORE = coreActions();
 
-    /** What the service itself sends to the core API; credentials come from configuration, never from a command. */
-    static final List<String> CORE_RESERVED = List.of("identifier", "secret", "username", "password", "accesskey",
-            "action", "responsetype");
-
-    private static Optional<Violation> noTransportParams(ObjectNode p) {
-        for (String name : CORE_RESERVED) {
-            if (p.has(name)) {
-                return Optional.of(new Violation(name, "is set by the service (credentials come from configuration), "
-                        + "not by a command"));
-            }
-        }
-        return Optional.empty();
-    }
-
     private static List<ActionSpec> coreActions() {
         List<ActionSpec> specs = new ArrayList<>();
         CORE_CATEGORIES.forEach((category, actions) -> {
@@ -285,7 +272,7 @@ public class BillingActions implements ActionCatalogue {
                 if (!known.isEmpty()) {
                     b.params(known.toArray(Param[]::new));
                 }
-                b.rule(BillingActions::noTransportParams);
+                b.reserved(BillingGateway.CORE_FIELDS);
                 if (action.equals("GetClientsDetails")) {
                     b.rule(p -> p.hasNonNull("clientid") || p.hasNonNull("email") ? Optional.empty()
                             : Optional.of(new Violation("clientid", "clientid or email is required")));

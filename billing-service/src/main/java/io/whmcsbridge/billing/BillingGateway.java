@@ -40,6 +40,12 @@ public class BillingGateway implements ApiGateway {
     private static final String JSON_ENCODING_FAILED = "Error generating JSON encoded response";
     private static final Pattern WRAPPED_FAILURE = Pattern.compile("WHMCS (\\w+) failed:\\s*(.*)", Pattern.DOTALL);
 
+    /** What this gateway sends to the billing API itself: no command parameter may be read as one of these. */
+    static final List<String> BILLING_FIELDS = List.of("action", "token");
+    /** What it sends to the core API itself (credentials come from configuration, never from a command). */
+    static final List<String> CORE_FIELDS = List.of("identifier", "secret", "username", "password", "accesskey",
+            "action", "responsetype");
+
     @Inject
     RestClients clients;
 
@@ -59,7 +65,7 @@ public class BillingGateway implements ApiGateway {
             return callCore(api, form, action.idempotent());
         }
         form.putSingle("token", instance.credential("token"));
-        ApiOutcome outcome = readBilling(ApiReply.of(clients.client(instance, BillingApi.class).call(form)));
+        ApiOutcome outcome = readBilling(ApiReply.of(clients.client(instance, BillingApi.class).call(PhpForm.body(form))));
         if (action.action().equals("download_invoice") && outcome instanceof ApiOutcome.Success ok) {
             return capDownload(ok, Long.parseLong(instance.option("max-download-bytes", Long.toString(DEFAULT_MAX_DOWNLOAD))));
         }
@@ -139,7 +145,7 @@ public class BillingGateway implements ApiGateway {
      * ({@link XmlAnswers}: values as text). Anything else is not sent again: its outcome is unknown.
      */
     static ApiOutcome callCore(WhmcsCoreApi api, MultivaluedMap<String, String> form, boolean idempotent) {
-        ApiReply reply = ApiReply.of(api.call(form.getFirst("action"), form));
+        ApiReply reply = ApiReply.of(api.call(form.getFirst("action"), PhpForm.body(form)));
         ApiOutcome outcome = readCore(reply);
         if (!(outcome instanceof ApiOutcome.ApiError e) || !e.error().message().startsWith(JSON_ENCODING_FAILED)) {
             return outcome;
@@ -150,7 +156,7 @@ public class BillingGateway implements ApiGateway {
         }
         form.putSingle("responsetype", "xml");
         try {
-            return readCore(ApiReply.of(api.call(form.getFirst("action"), form)));
+            return readCore(ApiReply.of(api.call(form.getFirst("action"), PhpForm.body(form))));
         } finally {
             form.putSingle("responsetype", "json");
         }

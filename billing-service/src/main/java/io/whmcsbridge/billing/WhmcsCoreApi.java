@@ -5,7 +5,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
@@ -21,5 +20,6 @@ interface WhmcsCoreApi {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    Response call(@QueryParam("action") String action, MultivaluedMap<String, String> form);
+    /** @param form the encoded form ({@code PhpForm.body}) */
+    Response call(@QueryParam("action") String action, String form);
 }

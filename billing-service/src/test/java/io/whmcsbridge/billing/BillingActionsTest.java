@@ -66,7 +66,7 @@ class BillingActionsTest {
     @Test
     void credentialsCannotComeFromACommand() {
         var spec = new BillingActions().byType("whmcs.core.GetClients").orElseThrow();
-        for (String name : BillingActions.CORE_RESERVED) {
+        for (String name : BillingGateway.CORE_FIELDS) {
             var checked = io.whmcsbridge.runtime.catalogue.ParamValidator.validate(spec,
                     io.whmcsbridge.runtime.testing.BridgeTestClient.params(name, "x"));
             assertEquals(name, checked.violations().get(0).field(), name);

@@ -98,6 +98,7 @@ public class ProjectsActions implements ActionCatalogue {
         }
         return ActionSpec.builder(EventTypes.commandType(FAMILY, m.name()), m.name())
                 .idempotent(m.idempotent())
+                .reserved(WbTeamProGateway.RESERVED)
                 .describe(m.description() + " — " + m.httpMethod() + " " + m.chain() + "; other params: the record's fields or filters")
                 .params(params.toArray(Param[]::new))
                 .openParams()

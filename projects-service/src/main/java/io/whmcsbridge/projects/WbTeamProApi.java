@@ -9,7 +9,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -20,7 +19,8 @@ import java.util.Map;
  * wbTeamPro's Remote API (seed 001). The clean URL form {@code api.php/v1/<resource>/<id>/<sub>/<json|xml>} with the
  * HTTP method of the operation, or the direct form {@code api.php?action=v1.<resource>.<id>.<format>}; credentials,
  * {@code method} and {@code params} (a JSON string) travel as query parameters (GET, DELETE) or form fields (POST,
- * PUT).
+ * PUT). Forms are sent encoded by {@code PhpForm.body} (names too); query names and values are encoded by the
+ * client.
  */
 @RegisterRestClient(configKey = "wbteampro")
 @Path("/modules/addons/wbteampro/api.php")
@@ -37,12 +37,12 @@ interface WbTeamProApi {
     @POST
     @Path("/{chain}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    Response post(@PathParam("chain") @Encoded String chain, MultivaluedMap<String, String> form);
+    Response post(@PathParam("chain") @Encoded String chain, String form);
 
     @PUT
     @Path("/{chain}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    Response put(@PathParam("chain") @Encoded String chain, MultivaluedMap<String, String> form);
+    Response put(@PathParam("chain") @Encoded String chain, String form);
 
     /** The direct form: {@code action=v1.projects.100.json} as a parameter. */
     @GET
@@ -50,5 +50,5 @@ interface WbTeamProApi {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    Response postDirect(MultivaluedMap<String, String> form);
+    Response postDirect(String form);
 }

@@ -10,6 +10,7 @@ import io.whmcsbridge.runtime.api.ApiGateway;
 import io.whmcsbridge.runtime.api.ApiInstance;
 import io.whmcsbridge.runtime.api.ApiOutcome;
 import io.whmcsbridge.runtime.api.ApiReply;
+import io.whmcsbridge.runtime.api.PhpForm;
 import io.whmcsbridge.runtime.api.RestClients;
 import io.whmcsbridge.runtime.api.XmlAnswers;
 import io.whmcsbridge.runtime.catalogue.ActionSpec;
@@ -23,6 +24,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -39,6 +41,9 @@ import java.util.regex.Pattern;
 public class WbTeamProGateway implements ApiGateway {
     static final long DEFAULT_MAX_DOWNLOAD = 1024 * 1024;
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
+
+    /** What this gateway sends itself (credentials, transport fields): no command parameter may be one of these. */
+    static final List<String> RESERVED = List.of("username", "password", "password_md5", "method", "params", "action");
 
     @Inject
     RestClients clients;
@@ -65,14 +70,14 @@ public class WbTeamProGateway implements ApiGateway {
         Response response;
         if ("direct".equalsIgnoreCase(instance.option("url-form", "clean"))) {
             fields.put("action", "v1." + chain + "." + format);
-            response = httpMethod.equals("GET") ? api.getDirect(fields) : api.postDirect(form(fields));
+            response = httpMethod.equals("GET") ? api.getDirect(fields) : api.postDirect(PhpForm.body(form(fields)));
         } else {
             String path = "v1/" + chain.toString().replace('.', '/') + "/" + format;
             response = switch (httpMethod) {
                 case "GET" -> api.get(path, fields);
                 case "DELETE" -> api.delete(path, fields);
-                case "PUT" -> api.put(path, form(fields));
-                default -> api.post(path, form(fields));
+                case "PUT" -> api.put(path, PhpForm.body(form(fields)));
+                default -> api.post(path, PhpForm.body(form(fields)));
             };
         }
         ApiOutcome outcome = read(ApiReply.of(response));

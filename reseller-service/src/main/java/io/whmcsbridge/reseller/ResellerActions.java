@@ -26,7 +26,7 @@ public class ResellerActions implements ActionCatalogue {
     }
 
     private static ActionSpec.Builder function(String name) {
-        return ActionSpec.builder(EventTypes.commandType(FAMILY, name), name);
+        return ActionSpec.builder(EventTypes.commandType(FAMILY, name), name).reserved(VoipResellerGateway.RESERVED);
     }
 
     /** Two fields that must be equal, as signupClient's confirmations. */

@@ -4,7 +4,6 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -24,5 +23,6 @@ interface VoipResellerApi {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    Response post(MultivaluedMap<String, String> form);
+    /** @param form the encoded form ({@code PhpForm.body}) */
+    Response post(String form);
 }

@@ -17,7 +17,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -38,6 +38,9 @@ public class VoipResellerGateway implements ApiGateway {
     /** The answers' lists: PHP arrays, which json_encode writes as objects when their keys have gaps. */
     static final Set<String> LISTS = Set.of("balance_management", "charges", "clients", "deposits", "packages");
 
+    /** What this gateway sends itself: no command parameter may be read as one of these. */
+    static final List<String> RESERVED = List.of("api_username", "api_password", "method");
+
     @Inject
     RestClients clients;
 
@@ -49,11 +52,9 @@ public class VoipResellerGateway implements ApiGateway {
         form.putSingle("method", action.action());
         VoipResellerApi api = clients.client(instance, instance.option("path", DEFAULT_PATH), VoipResellerApi.class);
         if ("POST".equalsIgnoreCase(instance.option("http-method", "GET"))) {
-            return read(ApiReply.of(api.post(form)));
+            return read(ApiReply.of(api.post(PhpForm.body(form))));
         }
-        Map<String, String> query = new LinkedHashMap<>();
-        form.forEach((k, v) -> query.put(k, v.get(0)));
-        return read(ApiReply.of(api.get(query)));
+        return read(ApiReply.of(api.get(PhpForm.query(form))));
     }
 
     /** {@code {"status":"success",...}} or {@code {"status":"<error word>"}}; the word becomes the error code. */

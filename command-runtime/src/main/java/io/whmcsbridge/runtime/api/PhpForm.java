@@ -4,15 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Encodes parameters the way PHP's {@code http_build_query} does, which is what the WHMCS-family APIs read:
  * {@code true}/{@code false} as {@code 1}/{@code 0}, decimals in plain notation, objects as {@code name[key]},
- * lists as {@code name[]} repeated.
+ * lists as {@code name[]} repeated. {@link #body} writes names and values percent-encoded, so that a name cannot split
+ * the form ({@code &}, {@code =}) whatever it holds: the REST client's own form writer encodes values only, which is
+ * why gateways send {@link #body} as the request entity. Query parameters ({@link #query}) are encoded, names and
+ * values, by the client's URI builder.
  */
 public final class PhpForm {
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
     private PhpForm() {
     }
 
@@ -49,5 +57,98 @@ public final class PhpForm {
             return value.decimalValue().toPlainString();
         }
         return value.asText();
+    }
+
+    /**
+     * The form as {@code application/x-www-form-urlencoded} text: {@code name=value} pairs joined by {@code &}, every
+     * name and every value percent-encoded ({@link #component}).
+     */
+    public static String body(MultivaluedMap<String, String> form) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, List<String>> e : form.entrySet()) {
+            for (String v : e.getValue()) {
+                if (b.length() > 0) {
+                    b.append('&');
+                }
+                b.append(component(e.getKey())).append('=').append(component(v == null ? "" : v));
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * The form as query parameters for a REST client's {@code @RestQuery Map} (the first value of each name). Names
+     * and values are left as they are: the client's URI builder ({@code UriBuilderImpl.clientQueryParam})
+     * percent-encodes both, {@code %} included, so encoding them here would encode them twice. PhpFormTest and
+     * HostileInputFuzzTest hold the client to that. Half of a surrogate pair becomes {@code ?}, as in {@link #body}
+     * (UTF-8 has no such character): that builder throws on one.
+     */
+    public static Map<String, String> query(MultivaluedMap<String, String> form) {
+        Map<String, String> query = new LinkedHashMap<>();
+        form.forEach((k, v) -> query.put(utf8(k), utf8(v.get(0) == null ? "" : v.get(0))));
+        return query;
+    }
+
+    private static String utf8(String s) {
+        return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Percent-encodes UTF-8 text as RFC 3986 does for a URI component: everything but {@code A-Z a-z 0-9 - . _ ~}.
+     * PHP decodes it in names and values alike.
+     */
+    public static String component(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!unreserved(c)) {
+                b = new StringBuilder(s.length() + 16).append(s, 0, i);
+                for (byte x : s.substring(i).getBytes(StandardCharsets.UTF_8)) {
+                    if (x >= 0 && unreserved((char) x)) {
+                        b.append((char) x);
+                    } else {
+                        b.append('%').append(HEX[(x >> 4) & 0xf]).append(HEX[x & 0xf]);
+                    }
+                }
+                break;
+            }
+        }
+        return b == null ? s : b.toString();
+    }
+
+    private static boolean unreserved(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+                || c == '_' || c == '~';
+    }
+
+    /**
+     * The variable a PHP script reads a form or query field {@code name} as (its top-level key in {@code $_POST} or
+     * {@code $_GET}), following PHP's own normalisation: the name ends at a NUL, leading spaces are dropped, spaces
+     * and dots become underscores, and a {@code [} with a {@code ]} after it starts an array whose name is what comes
+     * before it (an unclosed {@code [} becomes an underscore).
+     */
+    public static String baseName(String name) {
+        int nul = name.indexOf('\0');
+        String n = nul >= 0 ? name.substring(0, nul) : name;
+        int start = 0;
+        while (start < n.length() && n.charAt(start) == ' ') {
+            start++;
+        }
+        StringBuilder b = new StringBuilder(n.length() - start);
+        for (int i = start; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (c == ' ' || c == '.') {
+                b.append('_');
+            } else if (c == '[') {
+                if (n.indexOf(']', i + 1) >= 0) {
+                    break;
+                }
+                b.append('_').append(n, i + 1, n.length());
+                break;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 }

@@ -1,10 +1,13 @@
 package io.whmcsbridge.runtime.catalogue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.whmcsbridge.runtime.api.PhpForm;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -20,9 +23,18 @@ import java.util.function.Function;
  *                     other actions' {@code code} is a currency or an error code): the {@code Redactor} masks them,
  *                     besides the common and the service's secret names, in this action's params, results and
  *                     error texts, at any depth
+ * @param reservedNames names the service itself sends to the API (credentials, {@code action}, transport fields),
+ *                     lower case: a command's parameter that PHP would read under one of them (after PHP's own name
+ *                     normalisation, in any case) is refused, so a command cannot override or add to them
  */
 public record ActionSpec(String type, String action, boolean idempotent, String description, List<Param> params,
-        List<Function<ObjectNode, Optional<Violation>>> rules, boolean openParams, Set<String> secretParams) {
+        List<Function<ObjectNode, Optional<Violation>>> rules, boolean openParams, Set<String> secretParams,
+        Set<String> reservedNames) {
+
+    /** Whether a parameter of this name would reach the API as one of {@link #reservedNames()}. */
+    public boolean reserves(String name) {
+        return !reservedNames.isEmpty() && reservedNames.contains(PhpForm.baseName(name).toLowerCase(Locale.ROOT));
+    }
 
     public static Builder builder(String type, String action) {
         return new Builder(type, action);
@@ -41,6 +53,7 @@ public record ActionSpec(String type, String action, boolean idempotent, String 
         private final List<Function<ObjectNode, Optional<Violation>>> rules = new ArrayList<>();
         private boolean openParams;
         private final Set<String> secretParams = new LinkedHashSet<>();
+        private final Set<String> reservedNames = new LinkedHashSet<>();
 
         private Builder(String type, String action) {
             this.type = type;
@@ -78,9 +91,21 @@ public record ActionSpec(String type, String action, boolean idempotent, String 
             return this;
         }
 
+        /** Names the service's gateway sends itself; see {@link ActionSpec#reservedNames()}. */
+        public Builder reserved(Collection<String> names) {
+            names.forEach(n -> reservedNames.add(n.toLowerCase(Locale.ROOT)));
+            return this;
+        }
+
         public ActionSpec build() {
-            return new ActionSpec(type, action, idempotent, description, List.copyOf(params), List.copyOf(rules),
-                    openParams, Set.copyOf(secretParams));
+            ActionSpec spec = new ActionSpec(type, action, idempotent, description, List.copyOf(params),
+                    List.copyOf(rules), openParams, Set.copyOf(secretParams), Set.copyOf(reservedNames));
+            for (Param p : params) {
+                if (spec.reserves(p.name())) {
+                    throw new IllegalStateException(type + ": parameter " + p.name() + " is a name the service sends itself");
+                }
+            }
+            return spec;
         }
     }
 }

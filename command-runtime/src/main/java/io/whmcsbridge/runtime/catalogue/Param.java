@@ -10,6 +10,12 @@ import java.util.List;
 public record Param(String name, ParamKind kind, boolean mandatory, String description, List<String> allowed,
         Integer maxLength, BigDecimal min, BigDecimal max, Integer scale, boolean strictlyPositive) {
 
+    public Param {
+        if (!ParamValidator.NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("parameter name '" + name + "' is outside " + ParamValidator.NAME.pattern());
+        }
+    }
+
     public static Param of(String name, ParamKind kind) {
         return new Param(name, kind, false, "", List.of(), null, null, null, null, false);
     }

@@ -28,6 +28,8 @@ public class BridgeMetrics {
     MeterRegistry registry;
     @Inject
     BridgeConfig config;
+    @Inject
+    MetricLabels labels;
 
     void register(@Observes StartupEvent ev, OutboxRelay relay, InstanceGuards guards) {
         Gauge.builder("whmcs_outbox_backlog", relay, OutboxRelay::backlog)
@@ -44,13 +46,13 @@ public class BridgeMetrics {
 
     public void commandFinished(String action, CommandStatus status) {
         Counter.builder("whmcs_commands_total").description("Commands by action and terminal status")
-                .tag("family", config.family()).tag("action", action == null ? "unknown" : action)
+                .tag("family", config.family()).tag("action", labels.action(action))
                 .tag("status", status.name()).register(registry).increment();
     }
 
     public void apiCall(String action, String instance, String outcome, Duration took) {
         Timer.builder("whmcs_api_call_seconds").description("API call latency")
-                .tag("family", config.family()).tag("action", action).tag("instance", instance).tag("outcome", outcome)
+                .tag("family", config.family()).tag("action", labels.action(action)).tag("instance", instance).tag("outcome", outcome)
                 .publishPercentileHistogram().register(registry).record(took);
     }
 

@@ -48,8 +48,10 @@ public class Redactor {
     private record Rules(Set<String> names, Pattern textPattern) {
         static Rules of(Set<String> names) {
             String alternatives = String.join("|", names.stream().sorted().map(n -> n.replace("_", "[_-]?")).toList());
-            // "name":"value" (JSON), <name>value</name> (XML), name=value (forms, query strings)
-            return new Rules(Set.copyOf(names), Pattern.compile("(?i)(\"(?:" + alternatives + ")\"\\s*:\\s*\")((?:[^\"\\\\]|\\\\.)*)(\")"
+            // "name":"value" (JSON), <name>value</name> (XML), name=value (forms, query strings). Every repetition is
+            // possessive over a character class ("unrolled"): an alternation under * recursed once per character and
+            // overflowed the stack on a long value.
+            return new Rules(Set.copyOf(names), Pattern.compile("(?i)(\"(?:" + alternatives + ")\"\\s*:\\s*\")([^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+)(\")"
                     + "|(<(?:" + alternatives + ")>)([^<]*)(</)"
                     + "|((?:^|[?&\\s])(?:" + alternatives + ")(?:%5B%5D|\\[\\])?=)([^&\\s]*)"));
         }

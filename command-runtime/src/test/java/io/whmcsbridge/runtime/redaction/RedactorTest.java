@@ -67,4 +67,30 @@ class RedactorTest {
         assertEquals("{\"code\": \"USD\"} code=EUR [REDACTED]", other);
         assertEquals(other, redactor.redactText("{\"code\": \"USD\"} code=EUR s3cr3t-token-value"));
     }
+
+    @Test
+    void aLongSecretValueIsMaskedWithoutExhaustingTheStack() throws Exception {
+        Redactor redactor = Redactor.of(Set.of(), List.of());
+        String plain = "\"token\":\"" + "x".repeat(200_000) + "\"";
+        String escaped = "\"token\":\"" + "\\\\a".repeat(100_000) + "\"";
+        String unterminated = "note: \"password\":\"" + "ab".repeat(100_000);
+        String[] out = new String[3];
+        Throwable[] failure = new Throwable[1];
+        // a small stack, as a worker thread may have: the old pattern recursed once per character
+        Thread t = new Thread(null, () -> {
+            try {
+                out[0] = redactor.redactText(plain);
+                out[1] = redactor.redactText(escaped);
+                out[2] = redactor.redactText(unterminated);
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "small-stack", 256 * 1024);
+        t.start();
+        t.join(10_000);
+        assertEquals(null, failure[0], "no StackOverflowError");
+        assertEquals("\"token\":\"[REDACTED]\"", out[0]);
+        assertEquals("\"token\":\"[REDACTED]\"", out[1]);
+        assertEquals(unterminated, out[2], "no closing quote: nothing to mask, nothing thrown");
+    }
 }

@@ -31,15 +31,19 @@ public final class BadInputCorpus {
             String key) {
     }
 
-    /** What became of one entry: {@code got} is DLQ, a result status, or MISSING; {@code reason} says why. */
-    public record Outcome(Entry entry, String got, String reason) {
+    /**
+     * What became of one entry: {@code got} is DLQ, a result status, or MISSING; {@code reason} says why;
+     * {@code next} is the status of the good command sent after it on the same key (MISSING if it never finished).
+     */
+    public record Outcome(Entry entry, String got, String reason, String next) {
         public boolean asExpected() {
-            return entry.expect().equals(got) && reason != null && !reason.isBlank();
+            return entry.expect().equals(got) && reason != null && !reason.isBlank() && "SUCCEEDED".equals(next);
         }
 
         @Override
         public String toString() {
-            return entry.name() + ": expected " + entry.expect() + ", got " + got + " (" + reason + ")";
+            return entry.name() + ": expected " + entry.expect() + ", got " + got + " (" + reason + "); the good command "
+                    + "after it on its key: " + next;
         }
     }
 
@@ -77,16 +81,18 @@ public final class BadInputCorpus {
     }
 
     /**
-     * Sends every entry, then a good command, and collects what became of each.
+     * Sends every entry, each followed by a copy of the good command (its own id) on the same record key, then the good
+     * command itself, and collects what became of each: a bad record must not hold up the next command of its key.
      *
      * @param type a valid command type of the service, for {@code $TYPE}
-     * @param good a valid command, sent after the corpus: it must still be processed
+     * @param good a valid command, sent after each entry (as a copy) and after the corpus: it must still be processed
      */
     public static List<Outcome> run(BridgeTestClient client, String family, String type, List<Entry> entries,
             CloudEvent good, Duration timeout) {
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<String> ids = new ArrayList<>();
         List<String> keys = new ArrayList<>();
+        List<String> nextIds = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             String id = "corpus-" + run + "-" + i;
@@ -114,6 +120,10 @@ public final class BadInputCorpus {
             ids.add(idInRecord);
             keys.add(key);
             client.sendRaw(key, value.getBytes(StandardCharsets.UTF_8), headers);
+            CloudEvent next = new CloudEvent(good.specversion(), id + "-next", good.source(), good.type(), good.subject(),
+                    good.time(), good.datacontenttype(), good.data(), good.extensions());
+            client.send(key, next);
+            nextIds.add(next.id());
         }
         client.send("corpus-good-" + run, good);
         client.awaitResult(good.id(), timeout);
@@ -128,7 +138,7 @@ public final class BadInputCorpus {
             while (found == null) {
                 for (ConsumerRecord<String, byte[]> r : dlq) {
                     if (key.equals(r.key())) {
-                        found = new Outcome(e, "DLQ", BridgeTestClient.header(r, "dead-letter-reason"));
+                        found = new Outcome(e, "DLQ", BridgeTestClient.header(r, "dead-letter-reason"), null);
                     }
                 }
                 String id = ids.get(i);
@@ -136,19 +146,30 @@ public final class BadInputCorpus {
                     List<CloudEvent> results = client.results(id);
                     if (!results.isEmpty()) {
                         JsonNode data = results.get(0).data();
-                        found = new Outcome(e, data.path("status").asText(), data.path("error").path("message").asText(null));
+                        found = new Outcome(e, data.path("status").asText(), data.path("error").path("message").asText(null), null);
                     }
                 }
                 if (found == null) {
                     if (System.nanoTime() > deadline) {
-                        found = new Outcome(e, "MISSING", "no DLQ record and no result within " + timeout);
+                        found = new Outcome(e, "MISSING", "no DLQ record and no result within " + timeout, null);
                     } else {
                         sleep();
                         dlq = client.dlqRecords();
                     }
                 }
             }
-            outcomes.add(found);
+            String next = null;
+            while (next == null) {
+                List<CloudEvent> results = client.results(nextIds.get(i));
+                if (!results.isEmpty()) {
+                    next = results.get(0).data().path("status").asText();
+                } else if (System.nanoTime() > deadline) {
+                    next = "MISSING";
+                } else {
+                    sleep();
+                }
+            }
+            outcomes.add(new Outcome(e, found.got(), found.reason(), next));
         }
         return outcomes;
     }
@@ -156,7 +177,8 @@ public final class BadInputCorpus {
     /**
      * Loads the common corpus and the service's own ({@code bad-input/<family>.jsonl}), runs it with a good command
      * after it, and asserts what a service must do with bad input: every record REJECTED or dead-lettered with a
-     * reason, the good command processed, nothing but it reaching the API.
+     * reason, the good command after each one on its key and the one after them all processed, nothing but those
+     * reaching the API.
      *
      * @param type     a valid command type, for {@code $TYPE}
      * @param apiCalls how many calls the API has seen so far
@@ -170,12 +192,47 @@ public final class BadInputCorpus {
         List<Outcome> outcomes = run(client, family, type, corpus, good, Duration.ofSeconds(60));
         List<String> wrong = outcomes.stream().filter(o -> !o.asExpected()).map(Object::toString).toList();
         org.junit.jupiter.api.Assertions.assertTrue(wrong.isEmpty(), "records not handled as expected:\n" + String.join("\n", wrong));
-        org.junit.jupiter.api.Assertions.assertEquals(before + 1, apiCalls.getAsInt(), "only the good command reached the API");
+        org.junit.jupiter.api.Assertions.assertEquals(before + corpus.size() + 1, apiCalls.getAsInt(),
+                "only the good commands reached the API (one after each bad record, one after them all)");
+        assertLabelsFromCatalogue();
         String summary = String.format("%s bad-input corpus: %d records, %d to the DLQ, %d REJECTED", family, outcomes.size(),
                 outcomes.stream().filter(o -> o.got().equals("DLQ")).count(),
                 outcomes.stream().filter(o -> o.got().equals("REJECTED")).count());
         System.out.println(summary);
         return summary;
+    }
+
+    /**
+     * The service's {@code action} metric labels are its catalogue's actions or {@code unknown}: the corpus' made-up
+     * types (each would be a new time series) are all counted as {@code unknown}.
+     */
+    static void assertLabelsFromCatalogue() {
+        java.util.Set<String> allowed = new java.util.HashSet<>();
+        io.quarkus.arc.Arc.container().select(io.whmcsbridge.runtime.catalogue.ActionCatalogue.class).get().actions()
+                .forEach(a -> allowed.add(a.action()));
+        allowed.add("unknown");
+        String port = System.getProperty("quarkus.http.test-port",
+                org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.http.test-port", String.class));
+        String metrics;
+        try {
+            metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://localhost:" + port + "/q/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        java.util.Set<String> labels = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^whmcs_(?:commands_total|api_call_seconds_count)\\{[^}]*action=\"([^\"]*)\"")
+                .matcher(metrics);
+        while (m.find()) {
+            labels.add(m.group(1));
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(labels.contains("unknown"), "unknown types are counted: " + labels);
+        labels.removeAll(allowed);
+        org.junit.jupiter.api.Assertions.assertTrue(labels.isEmpty(), "action labels not in the catalogue: " + labels);
     }
 
     private static String fill(String text, String id, String type, String family) {

