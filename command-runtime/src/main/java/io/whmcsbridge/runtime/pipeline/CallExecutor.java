@@ -44,16 +44,40 @@ public class CallExecutor {
     }
 
     public Outcome execute(ApiInstance instance, ActionSpec action, ObjectNode params) throws InterruptedException {
+        try {
+            return execute(instance, action, params, new SendGate());
+        } catch (SendGate.Aborted e) {
+            throw new InterruptedException(e.getMessage());
+        }
+    }
+
+    /**
+     * @param gate lets a hand-over or a shutdown give the command up while it waits for a permit or a backoff; then
+     *             {@link SendGate.Aborted} is thrown and nothing was sent (a non-idempotent call is retried only
+     *             when its earlier attempts surely never left)
+     */
+    Outcome execute(ApiInstance instance, ActionSpec action, ObjectNode params, SendGate gate)
+            throws InterruptedException, SendGate.Aborted {
         InstanceGuard guard = guards.get(instance.name());
         int maxAttempts = Math.max(1, config.processing().maxAttempts());
         Outcome last = null;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             InstanceGuard.Permit permit;
+            gate.waiting();
             try {
                 permit = guard.acquire();
             } catch (InstanceGuard.CircuitOpenException e) {
                 // Nothing was sent for this attempt; the emitter may send the command again after the reset.
                 return Outcome.failed(new ErrorInfo(ErrorCodes.CIRCUIT_OPEN, e.getMessage(), true, null), attempt - 1);
+            } catch (InterruptedException e) {
+                gate.interrupted(e);
+                throw e;
+            }
+            try {
+                gate.sending();
+            } catch (SendGate.Aborted e) {
+                permit.release(false, false, null);
+                throw e;
             }
             long start = System.nanoTime();
             ApiOutcome outcome = null;
@@ -84,7 +108,13 @@ public class CallExecutor {
             if (attempt < maxAttempts) {
                 long sleep = backoffMillis(attempt);
                 LOG.debugf("attempt %d of %s failed (%s); retrying in %d ms", attempt, action.action(), label, sleep);
-                Thread.sleep(sleep);
+                gate.waiting();
+                try {
+                    Thread.sleep(sleep);
+                } catch (InterruptedException e) {
+                    gate.interrupted(e);
+                }
+                gate.busy();
             }
         }
         return last;

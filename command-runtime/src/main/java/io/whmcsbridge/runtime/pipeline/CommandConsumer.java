@@ -72,6 +72,8 @@ public class CommandConsumer {
      */
     void onStop(@Observes @Priority(100) ShutdownEvent ev) {
         dispatcher.close();
+        // what has sent nothing yet is left to the next process: the grace is for calls really out
+        processor.abortUnsent(null);
         workers.shutdown();
         try {
             if (!workers.awaitTermination(config.processing().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -57,11 +58,20 @@ public class CommandProcessor {
     @Inject
     BridgeMetrics metrics;
 
+    /** A command being processed here, with what a hand-over needs to know of it. */
+    private record Running(IncomingCommand command, SendGate gate) {
+        boolean in(Collection<TopicPartition> partitions) {
+            return partitions == null || (command.topic() != null && command.partition() != null
+                    && partitions.contains(new TopicPartition(command.topic(), command.partition())));
+        }
+    }
+
     /** An idempotent call out without an {@code IN_FLIGHT} row (it needs none unless its partition moves). */
     private record Unmarked(IncomingCommand command, String action, String instance, String redactedParams) {
     }
 
     private final ConcurrentMap<String, Unmarked> unmarked = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Running> running = new ConcurrentHashMap<>();
 
     /** Commands being processed in this process, so a duplicate id arriving under another key waits for the first. */
     private final ConcurrentMap<String, CompletableFuture<Void>> inProgress = new ConcurrentHashMap<>();
@@ -82,9 +92,15 @@ public class CommandProcessor {
             }
         }
         MDC.put("commandId", command.id());
+        Running me = new Running(command, new SendGate());
+        running.put(command.id(), me);
         try {
-            run(command, releaseKey);
+            run(command, releaseKey, me.gate());
+        } catch (SendGate.Aborted e) {
+            LOG.debugf("command %s %s; the partition's next owner runs it", command.id(), e.getMessage());
+            throw new CancellationException(e.getMessage());
         } finally {
+            running.remove(command.id(), me);
             releaseKey.run();
             MDC.remove("commandId");
             inProgress.remove(command.id(), mine);
@@ -92,7 +108,8 @@ public class CommandProcessor {
         }
     }
 
-    private void run(IncomingCommand command, Runnable releaseKey) throws InterruptedException {
+    private void run(IncomingCommand command, Runnable releaseKey, SendGate gate)
+            throws InterruptedException, SendGate.Aborted {
         long started = System.nanoTime();
         String type = command.event().type();
         Optional<ActionSpec> spec = catalogue.byType(type);
@@ -107,7 +124,7 @@ public class CommandProcessor {
                 ? ParamValidator.validate(spec.get(), data.params()) : null;
         if (checked != null && checked.valid() && !spec.get().idempotent()) {
             // The IN_FLIGHT claim reads the command's row anyway: no separate look-up for these.
-            CommandStore.Claim claim = claim(command, action, instanceName, redactedParams);
+            CommandStore.Claim claim = claim(command, action, instanceName, redactedParams, gate);
             if (claim.before() != null && claim.before().isTerminal()) {
                 republish(command, claim.before());
                 return;
@@ -117,13 +134,22 @@ public class CommandProcessor {
                         + spec.get().action() + " call stopped while it was in flight; it may or may not have taken "
                         + "effect, so it is not sent again", false, null), 1);
             } else {
-                outcome = executor.execute(instance.get(), spec.get(), checked.params());
+                try {
+                    outcome = executor.execute(instance.get(), spec.get(), checked.params(), gate);
+                } catch (SendGate.Aborted e) {
+                    // nothing was sent: the row goes back to what it was, so the next owner claims and calls
+                    durably(() -> {
+                        store.unclaim(command, claim);
+                        return null;
+                    });
+                    throw e;
+                }
             }
         } else {
             CommandStore.Seen seen = durably(() -> store.lookup(command.id()));
             if (seen != null && seen.status() == CommandStatus.IN_FLIGHT && checked != null && checked.valid()) {
                 // an idempotent call another replica still had out when it handed the partition over
-                CommandStatus after = claim(command, action, instanceName, redactedParams).before();
+                CommandStatus after = claim(command, action, instanceName, redactedParams, gate).before();
                 seen = after == null ? null : new CommandStore.Seen(after, null);
             }
             if (seen != null && seen.status().isTerminal()) {
@@ -146,7 +172,7 @@ public class CommandProcessor {
                 Unmarked call = new Unmarked(command, action, instanceName, redactedParams);
                 unmarked.put(command.id(), call);
                 try {
-                    outcome = executor.execute(instance.get(), spec.get(), checked.params());
+                    outcome = executor.execute(instance.get(), spec.get(), checked.params(), gate);
                 } finally {
                     unmarked.remove(command.id(), call);
                 }
@@ -162,17 +188,38 @@ public class CommandProcessor {
      * declaring anything. The key waits with it, so the next command of the key starts only after this one is
      * terminal; other keys go on.
      */
-    private CommandStore.Claim claim(IncomingCommand command, String action, String instanceName, String redactedParams)
-            throws InterruptedException {
+    private CommandStore.Claim claim(IncomingCommand command, String action, String instanceName, String redactedParams,
+            SendGate gate) throws InterruptedException, SendGate.Aborted {
         CommandStore.Claim claim = durably(() -> store.claimForCall(command, action, instanceName, redactedParams));
         if (claim.heldElsewhere()) {
             LOG.infof("command %s is in flight at replica %s; waiting for its outcome", command.id(), claim.holder());
             while (claim.heldElsewhere()) {
-                Thread.sleep(HOLDER_POLL_MILLIS);
+                gate.waiting();
+                try {
+                    Thread.sleep(HOLDER_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    gate.interrupted(e);
+                }
+                gate.busy();
                 claim = durably(() -> store.claimForCall(command, action, instanceName, redactedParams));
             }
         }
         return claim;
+    }
+
+    /**
+     * Gives up the commands of these partitions ({@code null}: all) that have sent nothing yet: those waiting for a
+     * permit of the API guard, a retry's backoff or another replica's outcome. A hand-over or a shutdown then waits
+     * only for calls really out, and the next owner runs the others. Returns how many were given up.
+     */
+    int abortUnsent(Collection<TopicPartition> partitions) {
+        int n = 0;
+        for (Running r : running.values()) {
+            if (r.in(partitions) && r.gate().abort()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
@@ -183,8 +230,7 @@ public class CommandProcessor {
     void markStillRunning(Collection<TopicPartition> revoked) {
         for (Unmarked u : unmarked.values()) {
             IncomingCommand c = u.command();
-            if (c.topic() != null && c.partition() != null
-                    && revoked.contains(new TopicPartition(c.topic(), c.partition()))) {
+            if (new Running(c, null).in(revoked)) {
                 try {
                     store.claimForCall(c, u.action(), u.instance(), u.redactedParams());
                 } catch (Exception e) {

@@ -99,6 +99,8 @@ public final class HandOverCommit extends ContextHolder implements KafkaCommitHa
     /** On the Kafka polling thread, inside the rebalance: Kafka waits for this before moving the partitions. */
     @Override
     public void partitionsRevoked(Collection<TopicPartition> partitions) {
+        // commands still waiting to send (for a permit, a backoff, another replica) are the next owner's to run
+        processor.abortUnsent(partitions);
         try {
             if (handOver.revoke(partitions, config.processing().shutdownGrace()) > 0) {
                 processor.markStillRunning(partitions);

@@ -153,6 +153,29 @@ public class CommandStore {
         return claim;
     }
 
+    /**
+     * Undoes this replica's claim of a call that was never sent (given up at a hand-over or shutdown while it waited
+     * for a permit): a row it inserted is deleted, a row accepted over HTTP goes back to {@code RECEIVED}, so the
+     * partition's next owner claims and calls as if nothing had happened.
+     */
+    public void unclaim(IncomingCommand command, Claim claim) throws SQLException, InterruptedException {
+        if (!claim.mine()) {
+            return;
+        }
+        groupCommit.run(c -> {
+            String sql = claim.before() == null
+                    ? "DELETE FROM command_log WHERE command_id = ? AND status = 'IN_FLIGHT' AND lease_holder = ?"
+                    : "UPDATE command_log SET status = 'RECEIVED', lease_holder = NULL, lease_until = NULL "
+                            + "WHERE command_id = ? AND status = 'IN_FLIGHT' AND lease_holder = ?";
+            try (PreparedStatement undo = c.prepareStatement(sql)) {
+                undo.setString(1, clean(command.id()));
+                undo.setString(2, replica.id());
+                return undo.executeUpdate();
+            }
+        });
+        leases.released(command.id());
+    }
+
     private void takeLease(Connection c, String commandId, long leaseMillis) throws SQLException {
         try (PreparedStatement lease = c.prepareStatement("UPDATE command_log SET lease_holder = ?, "
                 + "lease_until = clock_timestamp() + ? * interval '1 millisecond' WHERE command_id = ?")) {
