@@ -76,6 +76,15 @@ class GracefulShutdownIT {
             List<String> ids = new ArrayList<>();
             ServiceProcess first = ServiceProcess.start(app, jvm, env, port, log1);
             try (KafkaProducer<String, byte[]> producer = ReliabilitySuite.producer(kafka.bootstrapServers())) {
+                // A new replica verifies its credentials with one call before it calls freely (the fleet's single
+                // probe); until then the others wait, IN_FLIGHT but unsent, and a SIGTERM gives them up. One report
+                // first, so that the four IN_FLIGHT below are four requests really out.
+                String warmup = "warm-" + run;
+                producer.send(new ProducerRecord<>(COMMANDS, "warm", ("{\"specversion\":\"1.0\",\"id\":\"" + warmup
+                        + "\",\"source\":\"test\",\"type\":\"whmcs.abuse.create\",\"data\":{\"params\":{\"service_id\":9,"
+                        + "\"category\":\"Spam\",\"additional_info\":\"" + warmup + "\"}}}").getBytes(StandardCharsets.UTF_8)));
+                producer.flush();
+                awaitSucceeded(pg, warmup);
                 for (int seq = 0; seq < 5; seq++) {
                     for (int key = 0; key < 4; key++) {
                         String id = "term-" + run + "-k" + key + "-" + seq;
@@ -142,11 +151,26 @@ class GracefulShutdownIT {
         throw new AssertionError("no " + n + " calls in flight within 60 s: " + statuses(pg, run));
     }
 
+    private static void awaitSucceeded(EmbeddedPostgresServer pg, String id) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if ("SUCCEEDED".equals(statusesLike(pg, id).get(id))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(id + " did not succeed within 60 s");
+    }
+
     private static Map<String, String> statuses(EmbeddedPostgresServer pg, String run) throws Exception {
+        return statusesLike(pg, "term-" + run);
+    }
+
+    private static Map<String, String> statusesLike(EmbeddedPostgresServer pg, String prefix) throws Exception {
         Map<String, String> m = new HashMap<>();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl("whmcs_abuse"), "whmcs", "whmcs");
                 PreparedStatement q = c.prepareStatement("SELECT command_id, status FROM command_log WHERE command_id LIKE ?")) {
-            q.setString(1, "term-" + run + "%");
+            q.setString(1, prefix + "%");
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     m.put(rs.getString(1), rs.getString(2));
