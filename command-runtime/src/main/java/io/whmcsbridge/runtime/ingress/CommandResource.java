@@ -47,7 +47,9 @@ import java.time.format.DateTimeParseException;
 @IngressSecured
 @Tag(name = "commands")
 @SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer",
-        description = "An API key from whmcs.ingress.api-keys (configured as its SHA-256)")
+        description = "An API key from whmcs.ingress.api-keys (configured as its SHA-256, with the types it may send, "
+                + "read-all and admin), or an OIDC token with whmcs.ingress.auth=oidc. 429 with Retry-After after "
+                + "repeated failed authentication from one address")
 @SecurityRequirement(name = "apiKey")
 public class CommandResource {
 
