@@ -2,6 +2,7 @@ package io.whmcsbridge.abuse;
 
 import io.whmcsbridge.model.Json;
 import io.whmcsbridge.runtime.config.BridgeConfig;
+import io.whmcsbridge.runtime.ingress.Caller;
 import io.whmcsbridge.runtime.ingress.CommandIngress;
 import io.whmcsbridge.runtime.ingress.CommandRequest;
 import io.whmcsbridge.runtime.ingress.CommandResource;
@@ -20,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
@@ -44,6 +46,8 @@ import java.util.UUID;
 @SecurityRequirement(name = "apiKey")
 public class AlertmanagerResource {
     private static final Logger LOG = Logger.getLogger(AlertmanagerResource.class);
+    /** Its name in {@code whmcs.ingress.api-keys.<name>.webhooks} and the OIDC role {@code whmcs-webhook:alertmanager}. */
+    public static final String WEBHOOK = "alertmanager";
 
     /** What became of each alert of the notification. */
     public record Answer(List<Filed> accepted, List<Skipped> skipped) {
@@ -70,13 +74,15 @@ public class AlertmanagerResource {
                     + "which alerts were filed and why others were skipped.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = AlertmanagerNotification.class)))
+    @APIResponse(responseCode = "403", description = "The key or token may not call this webhook")
     public Answer receive(byte[] body, @Context ContainerRequestContext request) {
+        // the webhook's own scope (a key's webhooks, or the OIDC webhook role); it files whmcs.abuse.create only
+        Caller caller = Caller.of(request).asWebhook(WEBHOOK, List.of(AbuseActions.CREATE.type()));
         AlertmanagerNotification n = CommandResource.read(body, AlertmanagerNotification.class,
                 config.ingress().maxBodyBytes());
         if (n.alerts() == null) {
             throw new IngressProblem(400, "NOT_ALERTMANAGER", "alerts[] is missing: not an Alertmanager notification");
         }
-        String caller = CommandResource.caller(request);
         List<Filed> accepted = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         for (AlertmanagerNotification.Alert alert : n.alerts()) {

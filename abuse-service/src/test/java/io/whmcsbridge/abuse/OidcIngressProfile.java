@@ -9,11 +9,14 @@ import java.util.Map;
 
 /**
  * The ingress with OpenID Connect bearer tokens instead of API keys. Tokens are verified locally against a public
- * key (quarkus.oidc.public-key), as with a provider's signing key, so no provider has to run.
+ * key (quarkus.oidc.public-key), as with a provider's signing key, so no provider has to run. Roles come from the
+ * token's {@code groups} claim (quarkus-oidc's default for JWTs).
  */
 public class OidcIngressProfile implements QuarkusTestProfile {
     static final String PRIVATE_KEY = "abuse.it.oidc.private-key";
     static final String PUBLIC_KEY = "abuse.it.oidc.public-key";
+    /** The audience tokens for this service carry (the provider's client id of the service). */
+    static final String AUDIENCE = "whmcs-abuse-service";
 
     /** One key pair per JVM, kept in system properties because the test runs in another class loader. */
     static synchronized void ensureKeys() {
@@ -37,6 +40,7 @@ public class OidcIngressProfile implements QuarkusTestProfile {
                 "whmcs.ingress.auth", "oidc",
                 "quarkus.oidc.tenant-enabled", "true",
                 "quarkus.oidc.application-type", "service",
-                "quarkus.oidc.public-key", System.getProperty(PUBLIC_KEY));
+                "quarkus.oidc.public-key", System.getProperty(PUBLIC_KEY),
+                "whmcs.ingress.oidc.audience", AUDIENCE);
     }
 }

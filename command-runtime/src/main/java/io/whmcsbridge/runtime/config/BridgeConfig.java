@@ -2,9 +2,11 @@ package io.whmcsbridge.runtime.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -155,10 +157,85 @@ public interface BridgeConfig {
         Auth auth();
 
         /**
-         * Accepted API keys by name (the name is the caller's identity in the command log), each the lower-case
-         * hex SHA-256 of the key: {@code printf %s "$KEY" | sha256sum}. The keys themselves are never configured.
+         * Accepted API keys by name (the name is the caller's identity in the command log, and what a key may read by
+         * default), each configured only as the lower-case hex SHA-256 of the key ({@code printf %s "$KEY" |
+         * sha256sum}) with what it may do. The keys themselves are never configured.
          */
-        Map<String, String> apiKeys();
+        Map<String, ApiKey> apiKeys();
+
+        /** One API key: {@code api-keys.<name>.sha256} and its scopes, or the short form {@code api-keys.<name>=<hex>}. */
+        interface ApiKey {
+            /**
+             * The short form {@code api-keys.<name>=<hex>}: the key may send every type of this service and use its
+             * webhooks unless {@link #types()} / {@link #webhooks()} say otherwise.
+             */
+            @WithParentName
+            Optional<String> shortForm();
+
+            /** Hex SHA-256 of the key; with it, the key may do only what {@code types}, {@code webhooks}, ... list. */
+            Optional<String> sha256();
+
+            /** Command types it may send: exact ({@code whmcs.abuse.create}), {@code whmcs.abuse.*} or {@code *}. */
+            Optional<List<String>> types();
+
+            /** Webhooks it may call ({@code alertmanager}, or {@code *}). */
+            Optional<List<String>> webhooks();
+
+            /** May read every caller's commands ({@code GET /commands/{id}}), not only its own. */
+            @WithDefault("false")
+            boolean readAll();
+
+            /** May use {@code /admin/*} (circuits and their reset). */
+            @WithDefault("false")
+            boolean admin();
+        }
+
+        /** With {@code auth=oidc}: the token roles that grant the scopes API keys are configured with. */
+        Oidc oidc();
+
+        interface Oidc {
+            /**
+             * The audiences ({@code aud}) a token must name, one of them at least: this service's client id at the
+             * provider. Required with {@code auth=oidc} (or {@code quarkus.oidc.token.audience}, used when this is
+             * not set): without it, a token the issuer made for any other client would be accepted.
+             */
+            Optional<List<String>> audience();
+
+            /**
+             * Sends every type of this service; {@code <role>:<pattern>} (e.g. {@code whmcs-send:whmcs.abuse.create})
+             * sends the types of the pattern.
+             */
+            @WithDefault("whmcs-send")
+            String sendRole();
+
+            /** Reads every caller's commands. */
+            @WithDefault("whmcs-read-all")
+            String readAllRole();
+
+            /** {@code /admin/*}. */
+            @WithDefault("whmcs-admin")
+            String adminRole();
+
+            /** Every webhook; {@code <role>:<name>} (e.g. {@code whmcs-webhook:alertmanager}) that webhook. */
+            @WithDefault("whmcs-webhook")
+            String webhookRole();
+        }
+
+        /** Failed authentications per client address before it is answered 429 for the rest of the window. */
+        AuthFailures authFailures();
+
+        interface AuthFailures {
+            /** Failed authentications (401) from one address within {@code window} after which it gets 429. */
+            @WithDefault("10")
+            int max();
+
+            @WithDefault("1m")
+            Duration window();
+
+            /** Addresses remembered at most (least recently seen forgotten first): bounds the memory. */
+            @WithDefault("10000")
+            int tracked();
+        }
 
         /** Largest request body accepted; bigger requests get 413. */
         @WithDefault("65536")

@@ -50,13 +50,15 @@ public class CommandIngress {
     Redactor redactor;
 
     /**
-     * @param caller who sent it (the API key's name), recorded as the command's source
+     * @param caller who sent it (recorded as the command's source {@code http:<name>}); it must be allowed to send
+     *               the command's type (403 otherwise), whichever way the command came in
      * @throws IngressProblem when the command cannot be accepted; nothing is recorded then
      */
-    public Receipt accept(CommandRequest request, String caller) {
+    public Receipt accept(CommandRequest request, Caller caller) {
         if (request.type() == null || request.type().isBlank()) {
             throw new IngressProblem(400, ErrorCodes.VALIDATION, "type is required, e.g. \"whmcs." + config.family() + ".<action>\"");
         }
+        caller.requireSend(request.type());
         ActionSpec spec = catalogue.byType(request.type()).orElseThrow(() -> new IngressProblem(400,
                 ErrorCodes.UNKNOWN_ACTION, "unknown command type '" + request.type() + "'; this service accepts "
                         + catalogue.acceptedTypes()));
@@ -86,7 +88,7 @@ public class CommandIngress {
         ObjectNode data = Json.MAPPER.createObjectNode();
         data.set("params", request.params());
         data.put("instance", instance);
-        CloudEvent command = new CloudEvent(CloudEvent.SPEC_VERSION, id, "http:" + caller, spec.type(), null,
+        CloudEvent command = new CloudEvent(CloudEvent.SPEC_VERSION, id, caller.source(), spec.type(), null,
                 Instant.now(), CloudEvent.JSON, data, Map.of());
         String hash = Sha256.hex(canonical(request.type(), instance, key, request.params()));
         return switch (store.accept(command, key, spec.action(), instance, redactor.redact(request.params(), spec).toString(), hash)) {

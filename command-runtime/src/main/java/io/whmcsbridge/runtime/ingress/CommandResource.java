@@ -47,7 +47,9 @@ import java.time.format.DateTimeParseException;
 @IngressSecured
 @Tag(name = "commands")
 @SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer",
-        description = "An API key from whmcs.ingress.api-keys (configured as its SHA-256)")
+        description = "An API key from whmcs.ingress.api-keys (configured as its SHA-256, with the types it may send, "
+                + "read-all and admin), or an OIDC token with whmcs.ingress.auth=oidc. 429 with Retry-After after "
+                + "repeated failed authentication from one address")
 @SecurityRequirement(name = "apiKey")
 public class CommandResource {
 
@@ -76,12 +78,13 @@ public class CommandResource {
     @APIResponse(responseCode = "202", description = "Accepted; poll the Location")
     @APIResponse(responseCode = "400", description = "Not JSON, unknown type, bad id")
     @APIResponse(responseCode = "401", description = "No or unknown API key")
+    @APIResponse(responseCode = "403", description = "The key may not send this command type")
     @APIResponse(responseCode = "409", description = "The id was used for a different command")
     @APIResponse(responseCode = "413", description = "Body too large")
     @APIResponse(responseCode = "422", description = "Invalid parameters, unknown instance")
     public Response send(byte[] body, @Context ContainerRequestContext request, @Context UriInfo uri) {
         CommandRequest command = read(body, CommandRequest.class, config.ingress().maxBodyBytes());
-        CommandIngress.Receipt receipt = ingress.accept(command, caller(request));
+        CommandIngress.Receipt receipt = ingress.accept(command, Caller.of(request));
         URI location = uri.getBaseUriBuilder().path("commands").path(receipt.commandId()).build();
         return Response.accepted(new Accepted(receipt.commandId(), CommandStatus.RECEIVED.name(), location.getPath(),
                 receipt.duplicate())).location(location).build();
@@ -92,16 +95,18 @@ public class CommandResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "A command's status and, once terminal, its result")
     @APIResponse(responseCode = "200", description = "The command as the command log has it")
-    @APIResponse(responseCode = "404", description = "No such command id")
+    @APIResponse(responseCode = "404", description = "No such command id, or one another caller sent (unless the key may "
+            + "read all commands): the same answer, so ids cannot be probed")
     public CommandView status(@PathParam("id") String id,
             @Parameter(description = "Wait up to this long for a terminal status (e.g. 10s, PT10S or seconds)")
-            @QueryParam("wait") String wait) throws InterruptedException {
+            @QueryParam("wait") String wait, @Context ContainerRequestContext request) throws InterruptedException {
         Duration budget = parseWait(wait);
+        Caller caller = Caller.of(request);
         long deadline = System.nanoTime() + budget.toNanos();
         long pause = 20;
         while (true) {
-            CommandLog row = store.find(id).orElseThrow(() -> new IngressProblem(404, "NOT_FOUND",
-                    "no command with id '" + id + "' (it may still be on its way if it was sent to Kafka just now)"));
+            CommandLog row = store.find(id).filter(r -> caller.mayRead(r.source)).orElseThrow(() -> new IngressProblem(404,
+                    "NOT_FOUND", "no command with id '" + id + "' (it may still be on its way if it was sent to Kafka just now)"));
             // Polling the command log, not an in-process signal: the command may run in another replica.
             if (row.status.isTerminal() || System.nanoTime() >= deadline) {
                 return view(row);
@@ -135,10 +140,9 @@ public class CommandResource {
         return d.compareTo(max) > 0 ? max : d;
     }
 
-    /** The caller the {@link CallerFilter} authenticated. */
+    /** The name of the caller the {@link CallerFilter} authenticated ({@link Caller#of} has what it may do). */
     public static String caller(ContainerRequestContext request) {
-        Object caller = request.getProperty(CallerFilter.CALLER);
-        return caller == null ? "anonymous" : caller.toString();
+        return Caller.of(request).name();
     }
 
     /** Reads a JSON body with clear 4xx answers: too large, not JSON, wrong shape. */

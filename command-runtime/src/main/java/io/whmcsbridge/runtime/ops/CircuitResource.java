@@ -18,6 +18,7 @@ import java.util.Map;
 /**
  * Operator view of the API instances' circuits (fleet-wide, read from the database) and this replica's shares of the
  * fleet-wide limits, and the reset after credentials were fixed: one reset on any replica re-opens calls for all.
+ * Like everything under {@code /admin}, only for callers with the admin scope (403 otherwise; see CallerFilter).
  */
 @Path("/admin/instances")
 @io.whmcsbridge.runtime.ingress.IngressSecured

@@ -151,7 +151,12 @@ final class LocalStack implements AutoCloseable {
         env.put("WHMCS_DB_URL", infra.jdbcUrl(family));
         env.put("WHMCS_DB_USER", infra.user());
         env.put("WHMCS_DB_PASSWORD", infra.password());
-        env.put("WHMCS_INGRESS_API_KEYS_LOCAL", sha256(LOCAL_KEY));
+        // the local key may do everything: send every type, call the webhooks, read every command, /admin
+        env.put("WHMCS_INGRESS_API_KEYS_LOCAL_SHA256", sha256(LOCAL_KEY));
+        env.put("WHMCS_INGRESS_API_KEYS_LOCAL_TYPES", "*");
+        env.put("WHMCS_INGRESS_API_KEYS_LOCAL_WEBHOOKS", "*");
+        env.put("WHMCS_INGRESS_API_KEYS_LOCAL_READ_ALL", "true");
+        env.put("WHMCS_INGRESS_API_KEYS_LOCAL_ADMIN", "true");
         // a person reads .local-stack/logs: plain lines instead of the production JSON
         env.put("_PROD_QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
         env.put("MALLOC_ARENA_MAX", "2");

@@ -81,6 +81,15 @@ class LocalStackIT {
             assertTrue(status.toString().startsWith(id + " whmcs.abuse.create status=SUCCEEDED error=null attempts=1"),
                     status.toString());
 
+            // the REST ingress with the stack's key (deploy/README): it reads every command, also one sent to Kafka,
+            // and may use /admin
+            int ingress = stack.services().get(0).port();
+            var view = get(ingress, "/commands/" + id, LocalStack.LOCAL_KEY);
+            assertEquals(200, view.statusCode(), view.body());
+            assertTrue(view.body().contains("\"status\":\"SUCCEEDED\""), view.body());
+            assertEquals(200, get(ingress, "/admin/instances", LocalStack.LOCAL_KEY).statusCode());
+            assertEquals(401, get(ingress, "/admin/instances", "not-the-key").statusCode());
+
             // a record that is no command at all goes to the DLQ (and the dashboard's DLQ counter appears)
             try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
                     "bootstrap.servers", stack.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
@@ -167,6 +176,12 @@ class LocalStackIT {
     static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    static java.net.http.HttpResponse<String> get(int port, String path, String key) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + key).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     static CommandLine cli(StringWriter out, StringWriter err) {

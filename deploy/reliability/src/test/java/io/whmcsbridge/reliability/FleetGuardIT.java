@@ -87,6 +87,7 @@ class FleetGuardIT {
             env.put("WHMCS_INSTANCES_DEFAULT_RATE_LIMIT", Double.toString(RATE));
             env.put("WHMCS_INGRESS_API_KEYS_OPERATOR", HexFormat.of().formatHex(
                     MessageDigest.getInstance("SHA-256").digest(KEY.getBytes(StandardCharsets.UTF_8))));
+            env.put("WHMCS_INGRESS_API_KEYS_OPERATOR_ADMIN", "true"); // the circuits under /admin
             env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
             env.put("MALLOC_ARENA_MAX", "2");
             // a second instance of the same API whose password is wrong
