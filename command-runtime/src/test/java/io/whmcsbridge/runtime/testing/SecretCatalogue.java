@@ -52,7 +52,7 @@ public final class SecretCatalogue {
      * the end of a word (rootpw).
      */
     static final Pattern LOOKS_SECRET = Pattern.compile("pass|pwd|secret|token|key|card|cvv|cvc|iban|account|acct|code"
-            + "|auth|credential|hash|salt|private|routing|bank|security|expir|expdate|issuenum|ssn|session|cookie"
+            + "|auth|credential|hash|salt|private|routing|bank|security|expir|expdate|issue_?num|ssn|session|cookie"
             + "|bearer|signature|pw(?![a-z])");
     /** Parts that look secret only as a whole word: short ones that occur inside ordinary words (shipping, footprint). */
     static final Set<String> SECRET_WORDS = Set.of("pin", "otp", "mfa", "tfa", "twofa", "sig");
