@@ -58,8 +58,8 @@ public final class CatalogueMarkdown {
             }
         });
         b.append("Masked in every command, answer and error text of this service: ")
-                .append(own.isEmpty() ? "no names of its own" : names(own)).append(" (this API's), and the names every")
-                .append(" service masks: ").append(names(common)).append(".\n\n");
+                .append(own.isEmpty() ? "" : names(own) + " (this API's) and ").append("the names every service masks, ")
+                .append(names(common)).append(".\n\n");
         List<ActionSpec> declaring = catalogue.actions().stream()
                 .filter(a -> !a.secretParams().isEmpty() || !a.secretAnswers().isEmpty())
                 .sorted(Comparator.comparing(ActionSpec::type)).toList();
@@ -67,7 +67,8 @@ public final class CatalogueMarkdown {
             b.append("No command declares secrets of its own.\n");
             return b.toString();
         }
-        b.append("Masked in one command only (its parameters, its answer and its error texts):\n\n");
+        b.append("Declared by each command, masked in its parameters, its answer and its error texts (besides the names")
+                .append(" above; a name declared here only is masked in that command only):\n\n");
         b.append("| command type | secret parameters | secret answer fields |\n");
         b.append("|---|---|---|\n");
         for (ActionSpec a : declaring) {

@@ -1,0 +1,22 @@
+package io.whmcsbridge.projects;
+
+import io.whmcsbridge.runtime.testing.ReadmeCatalogue;
+import io.whmcsbridge.runtime.testing.SecretCatalogue;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every parameter and answer field of every projects-service command that looks secret is declared: the whole catalogue,
+ * walked with its field sheet ({@code api-fields.txt}); and the README lists what is declared.
+ */
+class ProjectsSecretsTest {
+
+    @Test
+    void everySecretLookingFieldOfEveryCommandIsDeclared() throws Exception {
+        SecretCatalogue.of(new ProjectsActions(), new WbTeamProGateway().secretNames()).fieldSheet("api-fields.txt").assertEverySecretDeclared();
+    }
+
+    @Test
+    void readmeListsTheDeclaredSecrets() throws Exception {
+        ReadmeCatalogue.assertSecretsUpToDate(new ProjectsActions(), new WbTeamProGateway().secretNames());
+    }
+}
