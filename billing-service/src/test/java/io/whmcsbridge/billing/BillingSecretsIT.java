@@ -128,7 +128,12 @@ class BillingSecretsIT extends BillingItSupport {
             }
         }
         for (String secret : planted) {
-            scan.assertAbsent(secret);
+            if (secret.length() < 10) {
+                // a CVV or a routing number: short enough to occur inside unrelated digits (a timestamp's fraction)
+                scan.assertAbsentAsToken(secret);
+            } else {
+                scan.assertAbsent(secret);
+            }
         }
         // every answer published so far, walked like the catalogue: no field looks secret without being declared
         BillingSecretsTest.walk().answers(scan.answers()).assertEverySecretDeclared();
