@@ -48,13 +48,14 @@ public class Redactor {
     private record Rules(Set<String> names, Pattern textPattern) {
         static Rules of(Set<String> names) {
             String alternatives = String.join("|", names.stream().sorted().map(n -> n.replace("_", "[_-]?")).toList());
-            // "name":"value" (JSON), <name>value</name> (XML), name=value (forms, query strings, a token in a URL
-            // inside a JSON string: the value ends at a quote too), "name":123 (a JSON number or literal: a card
-            // number sent as a number). Every repetition is possessive over a character class ("unrolled"): an
-            // alternation under * recursed once per character and overflowed the stack on a long value.
+            // "name":"value" (JSON), <name>value</name> (XML), name=value (forms, query strings, a token in a URL;
+            // up to the next & or space, so in raw JSON text it may take more than the value: too much, never too
+            // little), "name":123 (a JSON number or literal: a card number sent as a number). Every repetition is
+            // possessive over a character class ("unrolled"): an alternation under * recursed once per character
+            // and overflowed the stack on a long value.
             return new Rules(Set.copyOf(names), Pattern.compile("(?i)(\"(?:" + alternatives + ")\"\\s*:\\s*\")([^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+)(\")"
                     + "|(<(?:" + alternatives + ")>)([^<]*)(</)"
-                    + "|((?:^|[?&\\s])(?:" + alternatives + ")(?:%5B%5D|\\[\\])?=)([^&\\s\"'<]*)"
+                    + "|((?:^|[?&\\s])(?:" + alternatives + ")(?:%5B%5D|\\[\\])?=)([^&\\s]*)"
                     + "|(\"(?:" + alternatives + ")\"\\s*:\\s*)(-?[0-9][0-9.eE+-]*+|true|false)"));
         }
     }

@@ -83,10 +83,9 @@ class RedactorTest {
         assertFalse(masked.contains("tok-5c1d"), masked);
         assertEquals("{\"result\":\"success\",\"access_token\":\"[REDACTED]\","
                 + "\"redirect_url\":\"https://whmcs.example/oauth/singlesignon.php?access_token=[REDACTED]&x=1\"}", masked);
-        // the raw body, as an error's upstream text: the token in the URL ends at its quote, the rest stays
-        String raw = "{\"redirect_url\":\"https:\\/\\/w\\/sso.php?access_token=tok-5c1d\",\"result\":\"success\"}";
-        assertEquals("{\"redirect_url\":\"https:\\/\\/w\\/sso.php?access_token=[REDACTED]\",\"result\":\"success\"}",
-                redactor.redactText(raw, SSO));
+        // the raw body, as an error's upstream text: masked up to the next space or &, more than the token, never less
+        String raw = "{\"redirect_url\":\"https:\\/\\/w\\/sso.php?access_token=tok-5c1d\",\"result\":\"success\"} next";
+        assertEquals("{\"redirect_url\":\"https:\\/\\/w\\/sso.php?access_token=[REDACTED] next", redactor.redactText(raw, SSO));
         // camelCase as WHMCS spells it, any case in text
         var oauth = Json.MAPPER.readTree("{\"credentialId\":3,\"clientIdentifier\":\"WHMCS.id\",\"clientSecret\":\"cs-9\"}");
         assertEquals("{\"credentialId\":3,\"clientIdentifier\":\"WHMCS.id\",\"clientSecret\":\"[REDACTED]\"}",

@@ -136,8 +136,12 @@ public final class SecretScan {
      * {@code code=482913} and {@code <code>482913</code>} all count.
      */
     public void assertAbsentAsToken(String secret) {
-        Pattern token = Pattern.compile("(?<![\\p{Alnum}.])" + Pattern.quote(secret) + "(?!\\p{Alnum})");
-        assertNoHits(secret, l -> token.matcher(l).find());
+        assertNoHits(secret, l -> containsAsToken(l, secret));
+    }
+
+    /** Whether {@code text} holds {@code secret} as a token of its own, as {@link #assertAbsentAsToken} counts it. */
+    public static boolean containsAsToken(String text, String secret) {
+        return Pattern.compile("(?<![\\p{Alnum}.])" + Pattern.quote(secret) + "(?!\\p{Alnum})").matcher(text).find();
     }
 
     private void assertNoHits(String secret, Predicate<String> contains) {
