@@ -67,5 +67,7 @@ class AbuseSecretsIT {
         for (String secret : new String[] { AbuseManagerSim.DEFAULT_API_ID, "not-the-api-id", PLANTED_PASSWORD }) {
             scan.assertAbsent(secret);
         }
+        // every answer published so far, walked like the catalogue: no field looks secret without being declared
+        AbuseSecretsTest.walk().answers(scan.answers()).assertEverySecretDeclared();
     }
 }

@@ -111,7 +111,8 @@ public class BillingActions implements ActionCatalogue {
                             + "phonenumber, companyname, address1, address2, city, state, postcode, country"),
                             Param.string("type").maxLength(10).describe("0 for a random contact"))
                     .rule(nested("params", CONTACT_FIELDS))
-                    .rule(samePasswords(p -> p.get("params"))).build(),
+                    .rule(samePasswords(p -> p.get("params")))
+                    .secretParams("password1", "password2").build(),
             billing("apply_credit", false, "Applies the customer's credit to an invoice")
                     .params(Param.id("invoice_id").required(), Param.money("amount").required().positive()
                             .describe("credit to apply")).build(),
@@ -190,20 +191,24 @@ public class BillingActions implements ActionCatalogue {
                     .params(Param.email("email"), Param.string("reset_token").maxLength(255),
                             Param.string("pass").maxLength(255), Param.string("code").maxLength(20),
                             Param.string("location").maxLength(50))
-                    // the one-time 2FA code: secret here only, where other "code" fields are currencies or errors
-                    .secretParams("code").build(),
+                    // the reset link's token, the new password and the one-time 2FA code: "code" is secret here
+                    // only, where other "code" fields are currencies, promotions or errors
+                    .secretParams("reset_token", "pass", "code").build(),
             billing("transactions", true, "Transactions, by client, server, invoice or id")
                     .params(Param.id("transaction_id"), Param.id("invoice_id"), Param.id("server_id")).build(),
             billing("update_client", true, "Updates the customer's profile (profile_data[...])")
                     .params(Param.object("profile_data").required().describe("client_id, location, billing_email, "
                             + "billing_firstname, billing_lastname, co_smsnum, ips, co_customertype, form_id, co_secret"))
-                    .rule(nested("profile_data", PROFILE_FIELDS, "client_id")).build(),
+                    .rule(nested("profile_data", PROFILE_FIELDS, "client_id"))
+                    // "Secret word" of the client's profile
+                    .secretParams("co_secret").build(),
             billing("update_contact", true, "Updates a contact")
                     .params(Param.id("contact_id").required(), Param.email("email").required(),
                             Param.string("firstname").maxLength(255), Param.string("lastname").maxLength(255),
                             Param.string("phonenumber").maxLength(32), Param.string("password1").maxLength(255),
                             Param.string("password2").maxLength(255))
-                    .rule(samePasswords(p -> p)).build());
+                    .rule(samePasswords(p -> p))
+                    .secretParams("password1", "password2").build());
 
     /** Core API actions that only read: safe to send again. */
     static final java.util.Set<String> CORE_READS = java.util.Set.of("GetClients", "GetClientsDetails", "GetOrders",
@@ -251,6 +256,48 @@ public class BillingActions implements ActionCatalogue {
             "GetInvoices", List.of(Param.integer("limitstart").min(0), Param.integer("limitnum").min(1),
                     Param.id("userid"), Param.string("status").maxLength(30)));
 
+    /** The secret parameters and answer fields of one core action. */
+    record Secrets(List<String> params, List<String> answers) {
+        static Secrets params(String... names) {
+            return new Secrets(List.of(names), List.of());
+        }
+
+        static Secrets answers(String... names) {
+            return new Secrets(List.of(), List.of(names));
+        }
+    }
+
+    /**
+     * What WHMCS's API reference names as secrets of the core actions (the seed names actions only): card and bank
+     * account data, passwords and a security question's answer, domain transfer (EPP) codes, service and root
+     * passwords, a gateway's stored card token, a ticket's access key, an OAuth client secret, a single sign-on token.
+     */
+    static final Map<String, Secrets> CORE_SECRETS = Map.ofEntries(
+            Map.entry("AddClient", Secrets.params("password2", "securityqans", "cardnum", "expdate", "startdate",
+                    "issuenumber", "cvv", "bankcode", "bankacct")),
+            Map.entry("UpdateClient", Secrets.params("password2", "securityqans", "cardnum", "expdate", "startdate",
+                    "issuenumber", "cvv", "bankcode", "bankacct")),
+            Map.entry("GetClientsDetails", Secrets.answers("securityqans")),
+            Map.entry("AddOrder", Secrets.params("eppcode", "rootpw")),
+            // the domains' EPP codes of an order, as GetOrders lists it
+            Map.entry("GetOrders", Secrets.answers("transfersecret")),
+            // a ticket's access key: with the ticket number it opens the ticket without a login
+            Map.entry("OpenTicket", Secrets.answers("c")),
+            Map.entry("GetTicket", Secrets.answers("c")),
+            Map.entry("GetTickets", Secrets.answers("c")),
+            Map.entry("AcceptOrder", Secrets.params("servicepassword")),
+            Map.entry("AddPayMethod", Secrets.params("card_number", "card_cvv", "card_expiry", "card_start",
+                    "card_issue_number", "bank_code", "bank_account")),
+            Map.entry("GetPayMethods", Secrets.answers("remote_token", "issue_number")),
+            Map.entry("CapturePayment", Secrets.params("cvv")),
+            Map.entry("DomainTransfer", Secrets.params("eppcode")),
+            Map.entry("UpdateClientProduct", Secrets.params("servicepassword")),
+            Map.entry("ValidateLogin", new Secrets(List.of("password2"), List.of("passwordhash"))),
+            Map.entry("CreateSsoToken", Secrets.answers("access_token")),
+            Map.entry("CreateOAuthCredential", Secrets.answers("clientSecret")),
+            Map.entry("ListOAuthCredentials", Secrets.answers("clientSecret")),
+            Map.entry("AddUser", Secrets.params("password2")));
+
     static final List<ActionSpec> CORE = coreActions();
 
     private static List<ActionSpec> coreActions() {
@@ -273,6 +320,10 @@ public class BillingActions implements ActionCatalogue {
                     b.params(known.toArray(Param[]::new));
                 }
                 b.reserved(BillingGateway.CORE_FIELDS);
+                Secrets secrets = CORE_SECRETS.get(action);
+                if (secrets != null) {
+                    b.secretParams(secrets.params().toArray(String[]::new)).secretAnswers(secrets.answers().toArray(String[]::new));
+                }
                 if (action.equals("GetClientsDetails")) {
                     b.rule(p -> p.hasNonNull("clientid") || p.hasNonNull("email") ? Optional.empty()
                             : Optional.of(new Violation("clientid", "clientid or email is required")));

@@ -55,6 +55,8 @@ public class ResellerActions implements ActionCatalogue {
     public static final ActionSpec GET_CLIENTS = function("getClients").idempotent(true)
             .describe("Reseller clients (their passwords are removed from results)")
             .params(Param.string("client").maxLength(255).describe("empty for all, a client ID or a client e-mail"))
+            // the API answers every client's password in plain text
+            .secretAnswers("password")
             .build();
     public static final ActionSpec GET_CLIENT_THRESHOLD = function("getClientThreshold").idempotent(true)
             .describe("Balance threshold of a client").params(client()).build();
@@ -74,6 +76,7 @@ public class ResellerActions implements ActionCatalogue {
                     Param.string("country").maxLength(255).describe("a value of getCountries"),
                     Param.string("zip").maxLength(32), Param.string("phone_number").required().maxLength(32),
                     Param.integer("balance_management").min(1).describe("a value of getBalanceManagement"))
+            .secretParams("password")
             .build();
     public static final ActionSpec SET_CLIENT_THRESHOLD = function("setClientThreshold").idempotent(true)
             .describe("Sets a client's balance threshold")
@@ -93,6 +96,7 @@ public class ResellerActions implements ActionCatalogue {
                     Param.bool("activate"), Param.integer("balance_management").min(1))
             .rule(same("email", "confirm_email"))
             .rule(same("password", "confirm_password"))
+            .secretParams("password", "confirm_password")
             .build();
 
     @Override

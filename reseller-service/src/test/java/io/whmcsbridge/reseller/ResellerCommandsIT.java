@@ -243,6 +243,8 @@ class ResellerCommandsIT {
         scan.assertAbsent(planted);
         scan.assertAbsent(VoipResellerSim.SEEDED_CLIENT_PASSWORD);
         scan.assertAbsent(VoipResellerSim.DEFAULT_PASSWORD);
+        // every answer published so far, walked like the catalogue: no field looks secret without being declared
+        ResellerSecretsTest.walk().answers(scan.answers()).assertEverySecretDeclared();
     }
 
     @Test

@@ -19,17 +19,33 @@ import java.util.function.Function;
  * @param idempotent sending it twice has the effect of sending it once: retried after transient failures and
  *                   after a crash mid-call; a non-idempotent action that may have left becomes UNKNOWN
  * @param openParams parameters not listed are passed through (for APIs whose parameter list is open-ended)
- * @param secretParams field names that hold secrets in this action only (e.g. a one-time 2FA {@code code}, where
- *                     other actions' {@code code} is a currency or an error code): the {@code Redactor} masks them,
- *                     besides the common and the service's secret names, in this action's params, results and
- *                     error texts, at any depth
+ * @param secretParams parameter names that hold secrets in this action (a card number, a password, a one-time 2FA
+ *                     {@code code} where other actions' {@code code} is a currency or an error code)
+ * @param secretAnswers field names of this action's answer that hold secrets (an OAuth client secret, an SSO
+ *                     token): declared apart from the parameters so the README can say which is which. The
+ *                     {@code Redactor} masks both sets ({@link #secretNames()}), besides the common and the
+ *                     service's secret names, in this action's params, results and error texts, at any depth and
+ *                     as {@code name=value} inside text (a token in a URL's query)
  * @param reservedNames names the service itself sends to the API (credentials, {@code action}, transport fields),
  *                     lower case: a command's parameter that PHP would read under one of them (after PHP's own name
  *                     normalisation, in any case) is refused, so a command cannot override or add to them
  */
 public record ActionSpec(String type, String action, boolean idempotent, String description, List<Param> params,
         List<Function<ObjectNode, Optional<Violation>>> rules, boolean openParams, Set<String> secretParams,
-        Set<String> reservedNames) {
+        Set<String> secretAnswers, Set<String> reservedNames) {
+
+    /** Every name secret in this action alone: its secret parameters and its secret answer fields. */
+    public Set<String> secretNames() {
+        if (secretAnswers.isEmpty()) {
+            return secretParams;
+        }
+        if (secretParams.isEmpty()) {
+            return secretAnswers;
+        }
+        Set<String> all = new LinkedHashSet<>(secretParams);
+        all.addAll(secretAnswers);
+        return Set.copyOf(all);
+    }
 
     /** Whether a parameter of this name would reach the API as one of {@link #reservedNames()}. */
     public boolean reserves(String name) {
@@ -53,6 +69,7 @@ public record ActionSpec(String type, String action, boolean idempotent, String 
         private final List<Function<ObjectNode, Optional<Violation>>> rules = new ArrayList<>();
         private boolean openParams;
         private final Set<String> secretParams = new LinkedHashSet<>();
+        private final Set<String> secretAnswers = new LinkedHashSet<>();
         private final Set<String> reservedNames = new LinkedHashSet<>();
 
         private Builder(String type, String action) {
@@ -85,9 +102,15 @@ public record ActionSpec(String type, String action, boolean idempotent, String 
             return this;
         }
 
-        /** Field names that are secret for this action only; see {@link ActionSpec#secretParams()}. */
+        /** Parameter names that are secret in this action; see {@link ActionSpec#secretParams()}. */
         public Builder secretParams(String... names) {
             secretParams.addAll(List.of(names));
+            return this;
+        }
+
+        /** Answer field names that are secret in this action; see {@link ActionSpec#secretAnswers()}. */
+        public Builder secretAnswers(String... names) {
+            secretAnswers.addAll(List.of(names));
             return this;
         }
 
@@ -99,7 +122,8 @@ public record ActionSpec(String type, String action, boolean idempotent, String 
 
         public ActionSpec build() {
             ActionSpec spec = new ActionSpec(type, action, idempotent, description, List.copyOf(params),
-                    List.copyOf(rules), openParams, Set.copyOf(secretParams), Set.copyOf(reservedNames));
+                    List.copyOf(rules), openParams, Set.copyOf(secretParams), Set.copyOf(secretAnswers),
+                    Set.copyOf(reservedNames));
             for (Param p : params) {
                 if (spec.reserves(p.name())) {
                     throw new IllegalStateException(type + ": parameter " + p.name() + " is a name the service sends itself");

@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
 
 /**
  * Removes secrets from everything the service stores or publishes: values of fields with a secret name (the common
- * names plus the service's own, plus an action's own {@link ActionSpec#secretParams()} where the action is known)
- * and every configured credential value wherever it appears in text.
+ * names plus the service's own, plus an action's own {@link ActionSpec#secretNames()}, its secret parameters and
+ * answer fields, where the action is known) and every configured credential value wherever it appears in text.
  */
 @ApplicationScoped
 public class Redactor {
@@ -48,12 +48,15 @@ public class Redactor {
     private record Rules(Set<String> names, Pattern textPattern) {
         static Rules of(Set<String> names) {
             String alternatives = String.join("|", names.stream().sorted().map(n -> n.replace("_", "[_-]?")).toList());
-            // "name":"value" (JSON), <name>value</name> (XML), name=value (forms, query strings). Every repetition is
-            // possessive over a character class ("unrolled"): an alternation under * recursed once per character and
-            // overflowed the stack on a long value.
+            // "name":"value" (JSON), <name>value</name> (XML), name=value (forms, query strings, a token in a URL;
+            // up to the next & or space, so in raw JSON text it may take more than the value: too much, never too
+            // little), "name":123 (a JSON number or literal: a card number sent as a number). Every repetition is
+            // possessive over a character class ("unrolled"): an alternation under * recursed once per character
+            // and overflowed the stack on a long value.
             return new Rules(Set.copyOf(names), Pattern.compile("(?i)(\"(?:" + alternatives + ")\"\\s*:\\s*\")([^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+)(\")"
                     + "|(<(?:" + alternatives + ")>)([^<]*)(</)"
-                    + "|((?:^|[?&\\s])(?:" + alternatives + ")(?:%5B%5D|\\[\\])?=)([^&\\s]*)"));
+                    + "|((?:^|[?&\\s])(?:" + alternatives + ")(?:%5B%5D|\\[\\])?=)([^&\\s]*)"
+                    + "|(\"(?:" + alternatives + ")\"\\s*:\\s*)(-?[0-9][0-9.eE+-]*+|true|false)"));
         }
     }
 
@@ -92,10 +95,10 @@ public class Redactor {
 
     /** The rules for an action: the service's, plus the action's own secret names if it has any. */
     private Rules rules(ActionSpec action) {
-        if (action == null || action.secretParams().isEmpty()) {
+        if (action == null || action.secretParams().isEmpty() && action.secretAnswers().isEmpty()) {
             return serviceRules;
         }
-        return actionRules.computeIfAbsent(action.secretParams(), own -> {
+        return actionRules.computeIfAbsent(action.secretNames(), own -> {
             Set<String> all = new HashSet<>(names);
             own.forEach(n -> all.add(normalise(n)));
             return Rules.of(all);
@@ -119,7 +122,7 @@ public class Redactor {
 
     /**
      * A copy of {@code node} (the params or the result of {@code action}) with secrets masked: the service's and
-     * the action's own secret names ({@link ActionSpec#secretParams()}); a null action masks the service's only.
+     * the action's own secret names ({@link ActionSpec#secretNames()}); a null action masks the service's only.
      */
     public JsonNode redact(JsonNode node, ActionSpec action) {
         return mask(node, rules(action));
@@ -182,8 +185,10 @@ public class Redactor {
                 replacement = m.group(1) + MASK + m.group(3);
             } else if (m.group(4) != null) {
                 replacement = m.group(4) + MASK + m.group(6);
-            } else {
+            } else if (m.group(7) != null) {
                 replacement = m.group(7) + MASK;
+            } else {
+                replacement = m.group(9) + '"' + MASK + '"';
             }
             m.appendReplacement(b, Matcher.quoteReplacement(replacement));
         }

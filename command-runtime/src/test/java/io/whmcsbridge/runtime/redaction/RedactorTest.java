@@ -68,6 +68,43 @@ class RedactorTest {
         assertEquals(other, redactor.redactText("{\"code\": \"USD\"} code=EUR s3cr3t-token-value"));
     }
 
+    static final ActionSpec SSO = ActionSpec.builder("whmcs.test.CreateSsoToken", "CreateSsoToken")
+            .openParams().secretAnswers("access_token").build();
+    static final ActionSpec OAUTH = ActionSpec.builder("whmcs.test.CreateOAuthCredential", "CreateOAuthCredential")
+            .openParams().secretAnswers("clientSecret").build();
+    static final ActionSpec PAY = ActionSpec.builder("whmcs.test.AddPayMethod", "AddPayMethod")
+            .openParams().secretParams("card_number", "bank_account").build();
+
+    @Test
+    void anActionsSecretAnswerFieldsAreMaskedInItsResultsAndTextsEvenInsideAUrl() throws Exception {
+        var answer = Json.MAPPER.readTree("{\"result\":\"success\",\"access_token\":\"tok-5c1d\","
+                + "\"redirect_url\":\"https://whmcs.example/oauth/singlesignon.php?access_token=tok-5c1d&x=1\"}");
+        String masked = redactor.redact(answer, SSO).toString();
+        assertFalse(masked.contains("tok-5c1d"), masked);
+        assertEquals("{\"result\":\"success\",\"access_token\":\"[REDACTED]\","
+                + "\"redirect_url\":\"https://whmcs.example/oauth/singlesignon.php?access_token=[REDACTED]&x=1\"}", masked);
+        // the raw body, as an error's upstream text: masked up to the next space or &, more than the token, never less
+        String raw = "{\"redirect_url\":\"https:\\/\\/w\\/sso.php?access_token=tok-5c1d\",\"result\":\"success\"} next";
+        assertEquals("{\"redirect_url\":\"https:\\/\\/w\\/sso.php?access_token=[REDACTED] next", redactor.redactText(raw, SSO));
+        // camelCase as WHMCS spells it, any case in text
+        var oauth = Json.MAPPER.readTree("{\"credentialId\":3,\"clientIdentifier\":\"WHMCS.id\",\"clientSecret\":\"cs-9\"}");
+        assertEquals("{\"credentialId\":3,\"clientIdentifier\":\"WHMCS.id\",\"clientSecret\":\"[REDACTED]\"}",
+                redactor.redact(oauth, OAUTH).toString());
+        assertEquals("<clientsecret>[REDACTED]</clientsecret>", redactor.redactText("<clientsecret>cs-9</clientsecret>", OAUTH));
+        assertTrue(redactor.isSecretName("clientSecret", OAUTH));
+        assertFalse(redactor.isSecretName("clientSecret", SSO), "declared for CreateOAuthCredential only");
+        assertEquals("{\"access_token\":\"x\"}", redactor.redact(Json.MAPPER.readTree("{\"access_token\":\"x\"}"), PAY).toString());
+    }
+
+    @Test
+    void aSecretWrittenAsAJsonNumberIsMaskedInTextToo() throws Exception {
+        String raw = "{\"card_number\": 4111111111111111, \"bank_account\":-12.5e3,\"clientid\":7, \"password\":true}";
+        String out = redactor.redactText(raw, PAY);
+        assertEquals("{\"card_number\": \"[REDACTED]\", \"bank_account\":\"[REDACTED]\",\"clientid\":7, \"password\":\"[REDACTED]\"}", out);
+        assertEquals("{\"card_number\":\"[REDACTED]\",\"clientid\":7}",
+                redactor.redact(Json.MAPPER.readTree("{\"card_number\":4111111111111111,\"clientid\":7}"), PAY).toString());
+    }
+
     @Test
     void aLongSecretValueIsMaskedWithoutExhaustingTheStack() throws Exception {
         Redactor redactor = Redactor.of(Set.of(), List.of());

@@ -1,6 +1,8 @@
 package io.whmcsbridge.runtime.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.whmcsbridge.model.EventTypes;
+import io.whmcsbridge.model.Json;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,6 +22,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -34,11 +37,14 @@ public final class SecretScan {
     private final List<String> logLines;
     private final List<String> rows;
     private final List<String> records;
+    private final List<Map.Entry<String, JsonNode>> answers;
 
-    private SecretScan(List<String> logLines, List<String> rows, List<String> records) {
+    private SecretScan(List<String> logLines, List<String> rows, List<String> records,
+            List<Map.Entry<String, JsonNode>> answers) {
         this.logLines = logLines;
         this.rows = rows;
         this.records = records;
+        this.answers = answers;
     }
 
     public static SecretScan of(String family) throws Exception {
@@ -69,6 +75,7 @@ public final class SecretScan {
         assertTrue(rows.stream().anyMatch(r -> r.startsWith("command_log")), "the command log has rows");
 
         List<String> records = new ArrayList<>();
+        List<Map.Entry<String, JsonNode>> answers = new ArrayList<>();
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getValue("kafka.bootstrap.servers", String.class));
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -93,12 +100,29 @@ public final class SecretScan {
                     }
                     if (r.value() != null) {
                         b.append(new String(r.value(), StandardCharsets.UTF_8));
+                        if (r.topic().equals(EventTypes.resultsTopic(family))) {
+                            answer(r.value(), answers);
+                        }
                     }
                     records.add(b.toString());
                 }
             }
         }
-        return new SecretScan(logLines, rows, records);
+        return new SecretScan(logLines, rows, records, answers);
+    }
+
+    /** A structured-mode result event's command type and {@code data.response}, when it has one. */
+    private static void answer(byte[] value, List<Map.Entry<String, JsonNode>> into) {
+        try {
+            JsonNode event = Json.MAPPER.readTree(value);
+            String type = event.path("type").asText("");
+            JsonNode response = event.path("data").path("response");
+            if (type.endsWith(EventTypes.RESULT_SUFFIX) && response.isContainerNode()) {
+                into.add(Map.entry(type.substring(0, type.length() - EventTypes.RESULT_SUFFIX.length()), response));
+            }
+        } catch (Exception e) {
+            // not a structured result: searched as text only
+        }
     }
 
     public void assertAbsent(String secret) {
@@ -112,8 +136,12 @@ public final class SecretScan {
      * {@code code=482913} and {@code <code>482913</code>} all count.
      */
     public void assertAbsentAsToken(String secret) {
-        Pattern token = Pattern.compile("(?<![\\p{Alnum}.])" + Pattern.quote(secret) + "(?!\\p{Alnum})");
-        assertNoHits(secret, l -> token.matcher(l).find());
+        assertNoHits(secret, l -> containsAsToken(l, secret));
+    }
+
+    /** Whether {@code text} holds {@code secret} as a token of its own, as {@link #assertAbsentAsToken} counts it. */
+    public static boolean containsAsToken(String text, String secret) {
+        return Pattern.compile("(?<![\\p{Alnum}.])" + Pattern.quote(secret) + "(?!\\p{Alnum})").matcher(text).find();
     }
 
     private void assertNoHits(String secret, Predicate<String> contains) {
@@ -132,6 +160,14 @@ public final class SecretScan {
     /** Result and DLQ records ({@code "<topic>: <headers> <value>"}) that contain {@code text}. */
     public List<String> recordsContaining(String text) {
         return records.stream().filter(r -> r.contains(text)).toList();
+    }
+
+    /**
+     * Every answer the results carried, as (command type, {@code data.response}): the field names the API (here the
+     * simulator) really answered, for {@link SecretCatalogue#answers}. Values are as published (masked); names are not.
+     */
+    public List<Map.Entry<String, JsonNode>> answers() {
+        return answers;
     }
 
     public int scannedLogLines() {

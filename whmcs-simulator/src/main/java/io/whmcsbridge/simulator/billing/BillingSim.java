@@ -37,7 +37,10 @@ import java.util.function.Function;
  * body or the query string, {@code responsetype=json}; {@code result} success/error, money as strings). Emulated:
  * WhmcsDetails, GetClientsDetails, GetInvoices (paged by {@code limitstart}/{@code limitnum}, filtered by
  * {@code userid} and {@code status}), GetInvoice, CreateInvoice, AddInvoicePayment, AddCredit, GetCredits,
- * ModuleSuspend; other actions answer an error naming them. {@code responsetype=xml} gives the same answers as
+ * ModuleSuspend, and the actions whose parameters or answers carry secrets: AddPayMethod (a card or bank account;
+ * only its last four digits are kept), CreateOAuthCredential and ListOAuthCredentials (the client secret),
+ * CreateSsoToken (an access token and the single sign-on URL that carries it); other actions answer an error
+ * naming them. {@code responsetype=xml} gives the same answers as
  * WHMCS's XML ({@code <whmcsapi>}, a list repeats its element). Client {@value #LEGACY_CLIENT} has a last name
  * stored in Latin-1: its details answer {@value #JSON_ENCODING_ERROR} in JSON and only XML carries them.</li>
  * </ul>
@@ -94,6 +97,16 @@ public final class BillingSim implements SimulatedApi {
             String date, String description) {
     }
 
+    /** A stored pay method: as WHMCS keeps it readable, only the last four digits of the card or account. */
+    public record PayMethod(int id, int clientid, String type, String description, String lastFour, String expiry,
+            String bankName) {
+    }
+
+    /** An OAuth credential of the core API: its secret is answered on creation and by ListOAuthCredentials. */
+    public record OAuthCredential(int credentialId, String name, String grantType, String scope, Integer serviceId,
+            String clientIdentifier, String clientSecret) {
+    }
+
     private final String token;
     private final String identifier;
     private final String secret;
@@ -104,12 +117,16 @@ public final class BillingSim implements SimulatedApi {
     private final Map<Integer, Boolean> subscriptions = new LinkedHashMap<>();
     private final List<Transaction> transactions = new ArrayList<>();
     private final Map<Integer, String> services = new LinkedHashMap<>();
+    private final Map<Integer, PayMethod> payMethods = new LinkedHashMap<>();
+    private final List<OAuthCredential> oauthCredentials = new ArrayList<>();
+    private final List<String> ssoTokens = new ArrayList<>();
     private BigDecimal credit;
     private String clientEmail;
     private boolean down;
     private int nextInvoice;
     private int nextContact;
     private int nextTransaction;
+    private int nextPayMethod;
 
     public BillingSim(SimulatorSettings settings) {
         this.token = settings.get("billing.token", DEFAULT_TOKEN);
@@ -139,6 +156,10 @@ public final class BillingSim implements SimulatedApi {
         subscriptions.clear();
         transactions.clear();
         services.clear();
+        payMethods.clear();
+        oauthCredentials.clear();
+        ssoTokens.clear();
+        nextPayMethod = 1;
         credit = new BigDecimal("150.50");
         clientEmail = "john.doe@example.com";
         down = false;
@@ -181,6 +202,19 @@ public final class BillingSim implements SimulatedApi {
 
     public synchronized String serviceStatus(int id) {
         return services.get(id);
+    }
+
+    public synchronized List<PayMethod> payMethods() {
+        return List.copyOf(payMethods.values());
+    }
+
+    public synchronized List<OAuthCredential> oauthCredentials() {
+        return List.copyOf(oauthCredentials);
+    }
+
+    /** Every access token CreateSsoToken has answered, in order. */
+    public synchronized List<String> ssoTokens() {
+        return List.copyOf(ssoTokens);
     }
 
     /** The WHMCS installation behind the billing API cannot be reached: actions answer their page's failure. */
@@ -701,6 +735,17 @@ public final class BillingSim implements SimulatedApi {
                         .put("description", "Balance").put("amount", credit.toPlainString());
                 yield ok(body);
             }
+            case "AddPayMethod" -> addPayMethod(r, context);
+            case "CreateOAuthCredential" -> createOAuthCredential(r, context);
+            case "ListOAuthCredentials" -> {
+                ArrayNode clients = JSON.createArrayNode();
+                oauthCredentials.stream().filter(c -> !r.has("grantType") || c.grantType().equals(r.param("grantType")))
+                        .forEach(c -> clients.add(credential(c)));
+                ObjectNode body = coreOk().put("totalresults", clients.size());
+                body.set("clients", clients);
+                yield ok(body);
+            }
+            case "CreateSsoToken" -> createSsoToken(r, context);
             case "ModuleSuspend" -> {
                 Integer id = intParam(r, "serviceid");
                 if (id == null || !services.containsKey(id)) {
@@ -712,6 +757,111 @@ public final class BillingSim implements SimulatedApi {
             }
             default -> apiError(coreError("the simulator does not emulate " + action));
         };
+    }
+
+    /**
+     * WHMCS's AddPayMethod: {@code clientid}, {@code type} (CreditCard by default, BankAccount, RemoteCreditCard,
+     * RemoteBankAccount), {@code description}, {@code gateway_module_name}, the card's {@code card_number},
+     * {@code card_expiry} (MMYY), {@code card_start}, {@code card_issue_number}, or the account's {@code bank_name},
+     * {@code bank_account_type}, {@code bank_code} (sort code or routing number), {@code bank_account};
+     * {@code set_as_default}. Answers {@code result}, {@code clientid}, {@code paymethodid}.
+     */
+    private SimReply addPayMethod(SimRequest r, SimContext context) {
+        if (!Integer.toString(CLIENT).equals(r.param("clientid"))) {
+            return apiError(coreError("Client ID Not Found"));
+        }
+        String type = r.has("type") ? r.param("type") : "CreditCard";
+        boolean card = type.equals("CreditCard") || type.equals("RemoteCreditCard");
+        if (!card && !type.equals("BankAccount") && !type.equals("RemoteBankAccount")) {
+            return apiError(coreError("Invalid Pay Method Type. Should be one of 'BankAccount', 'CreditCard', "
+                    + "'RemoteBankAccount' or 'RemoteCreditCard'"));
+        }
+        String number = card ? r.param("card_number") : r.param("bank_account");
+        if (number == null || !number.replace(" ", "").matches("\\d{4,19}")) {
+            return apiError(coreError(card ? "Invalid Card Number" : "Invalid Bank Account Number"));
+        }
+        if (card && (r.param("card_expiry") == null || !r.param("card_expiry").matches("\\d{4}"))) {
+            return apiError(coreError("Expiry Date is required in MMYY format"));
+        }
+        if (!card && !r.has("bank_name")) {
+            return apiError(coreError("Bank Name is required"));
+        }
+        String digits = number.replace(" ", "");
+        PayMethod m = new PayMethod(nextPayMethod++, CLIENT, type, r.has("description") ? r.param("description") : "",
+                digits.substring(digits.length() - 4), card ? r.param("card_expiry") : null, r.param("bank_name"));
+        payMethods.put(m.id(), m);
+        context.sideEffect(NAME, "core-paymethod", Integer.toString(m.id()), Map.of("type", type));
+        return ok(coreOk().put("clientid", CLIENT).put("paymethodid", m.id()));
+    }
+
+    /**
+     * WHMCS's CreateOAuthCredential: {@code grantType} (single_sign_on or authorization_code), {@code scope},
+     * {@code name}, {@code serviceId} (single sign-on), {@code description}, {@code logoUri}, {@code redirectUri}.
+     * Answers {@code credentialId}, {@code clientIdentifier} and {@code clientSecret}.
+     */
+    private SimReply createOAuthCredential(SimRequest r, SimContext context) {
+        String grant = r.param("grantType");
+        if (!"single_sign_on".equals(grant) && !"authorization_code".equals(grant)) {
+            return apiError(coreError("Invalid Grant Type. Must be one of single_sign_on or authorization_code"));
+        }
+        if (!r.has("scope")) {
+            return apiError(coreError("A scope is required"));
+        }
+        if (grant.equals("single_sign_on") && intParam(r, "serviceId") == null) {
+            return apiError(coreError("A serviceId is required for the single_sign_on grant type"));
+        }
+        int id = oauthCredentials.size() + 1;
+        OAuthCredential c = new OAuthCredential(id, r.has("name") ? r.param("name") : "Credential " + id, grant,
+                r.param("scope"), intParam(r, "serviceId"), "WHMCS." + random(16), random(40));
+        oauthCredentials.add(c);
+        context.sideEffect(NAME, "core-oauth-credential", Integer.toString(id), Map.of("grantType", grant));
+        return ok(coreOk().put("credentialId", id).put("clientIdentifier", c.clientIdentifier())
+                .put("clientSecret", c.clientSecret()));
+    }
+
+    /** A credential as ListOAuthCredentials lists it, secret included. */
+    private static ObjectNode credential(OAuthCredential c) {
+        ObjectNode n = obj().put("credentialId", c.credentialId()).put("name", c.name()).put("description", "")
+                .put("grantTypes", c.grantType()).put("scope", c.scope()).put("clientIdentifier", c.clientIdentifier())
+                .put("clientSecret", c.clientSecret()).put("uuid", java.util.UUID.nameUUIDFromBytes(
+                        c.clientIdentifier().getBytes(StandardCharsets.UTF_8)).toString())
+                .put("logoUri", "").put("redirectUri", "").put("createdAt", "2026-11-23 10:00:00");
+        if (c.serviceId() != null) {
+            n.put("serviceId", c.serviceId());
+        }
+        return n;
+    }
+
+    /**
+     * WHMCS's CreateSsoToken: {@code client_id} or {@code user_id}, {@code destination}, {@code service_id},
+     * {@code domain_id}, {@code sso_redirect_path}. Answers {@code access_token} and {@code redirect_url}, the
+     * single sign-on URL, which carries the same token in its query.
+     */
+    private SimReply createSsoToken(SimRequest r, SimContext context) {
+        String client = r.param("client_id");
+        if (client == null && r.param("user_id") == null) {
+            return apiError(coreError("A client_id or user_id is required"));
+        }
+        if (client != null && !client.equals(Integer.toString(CLIENT))) {
+            return apiError(coreError("Client ID Not Found"));
+        }
+        String token = random(40);
+        ssoTokens.add(token);
+        String host = r.header("Host") == null ? "127.0.0.1" : r.header("Host");
+        context.sideEffect(NAME, "core-sso-token", client == null ? r.param("user_id") : client, Map.of());
+        return ok(coreOk().put("access_token", token)
+                .put("redirect_url", "http://" + host + "/oauth/singlesignon.php?access_token=" + token));
+    }
+
+    /** Letters and digits, as WHMCS's generated identifiers, secrets and tokens. */
+    private static String random(int length) {
+        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        StringBuilder b = new StringBuilder(length);
+        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < length; i++) {
+            b.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+        }
+        return b.toString();
     }
 
     // ---- helpers ----

@@ -169,6 +169,44 @@ class BillingSimTest extends SimulatorOnTheWire {
         assertTrue(xml.contains("<result>success</result>") && xml.contains("<lastname>M\uFFFDller</lastname>"), xml);
     }
 
+    /** The core actions whose parameters or answers carry secrets answer as WHMCS documents them. */
+    @Test
+    void payMethodsOAuthCredentialsAndSsoTokensAnswerAsWhmcs() throws Exception {
+        JsonNode card = core("", "action", "AddPayMethod", "clientid", "12345", "type", "CreditCard",
+                "card_number", "4111111111111111", "card_expiry", "1229", "description", "Visa");
+        assertEquals("success", card.path("result").asText(), card.toString());
+        assertEquals(List.of("result", "clientid", "paymethodid"), fieldNames(card));
+        JsonNode bank = core("", "action", "AddPayMethod", "clientid", "12345", "type", "BankAccount",
+                "bank_name", "Example Bank", "bank_account_type", "Checking", "bank_code", "021000021", "bank_account", "9876543210");
+        assertEquals(card.path("paymethodid").asInt() + 1, bank.path("paymethodid").asInt(), bank.toString());
+        var stored = sim.api(BillingSim.class).payMethods();
+        assertEquals(List.of("1111", "3210"), stored.stream().map(BillingSim.PayMethod::lastFour).toList());
+        assertEquals("Invalid Card Number", core("", "action", "AddPayMethod", "clientid", "12345", "card_number", "x",
+                "card_expiry", "1229").path("message").asText());
+        assertEquals("Client ID Not Found", core("", "action", "AddPayMethod", "clientid", "9").path("message").asText());
+
+        JsonNode oauth = core("", "action", "CreateOAuthCredential", "grantType", "single_sign_on",
+                "scope", "clientarea:sso", "serviceId", "7001", "name", "Portal");
+        assertEquals(List.of("result", "credentialId", "clientIdentifier", "clientSecret"), fieldNames(oauth));
+        assertTrue(oauth.path("clientIdentifier").asText().startsWith("WHMCS."), oauth.toString());
+        JsonNode listed = core("", "action", "ListOAuthCredentials");
+        assertEquals(oauth.path("clientSecret").asText(), listed.path("clients").get(0).path("clientSecret").asText(), listed.toString());
+        assertEquals("error", core("", "action", "CreateOAuthCredential", "grantType", "password").path("result").asText());
+
+        JsonNode sso = core("", "action", "CreateSsoToken", "client_id", "12345", "destination", "clientarea:invoices");
+        assertEquals(List.of("result", "access_token", "redirect_url"), fieldNames(sso));
+        String token = sso.path("access_token").asText();
+        assertTrue(sso.path("redirect_url").asText().endsWith("/oauth/singlesignon.php?access_token=" + token), sso.toString());
+        assertEquals(List.of(token), sim.api(BillingSim.class).ssoTokens());
+        assertEquals("Client ID Not Found", core("", "action", "CreateSsoToken", "client_id", "9").path("message").asText());
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     private static String raw(String... nameValues) throws Exception {
         List<String> pairs = new ArrayList<>(List.of("identifier", BillingSim.DEFAULT_IDENTIFIER, "secret",
                 BillingSim.DEFAULT_SECRET));
