@@ -93,7 +93,8 @@ public final class StoreErrors {
         String message = t.getMessage() == null ? "" : t.getMessage().strip();
         String head = sql != null && sql.getSQLState() != null ? "SQLState " + sql.getSQLState()
                 : t.getClass().getSimpleName();
-        return SafeText.escape(message.isEmpty() ? head : head + ": " + message, 300);
+        String text = SafeText.escape(message.isEmpty() ? head : head + ": " + message, 300);
+        return text.length() <= 300 ? text : text.substring(0, 300); // escapes make it longer
     }
 
     /** Only the SQLState (or the exception's class): what is said where the database's own text may not go. */
