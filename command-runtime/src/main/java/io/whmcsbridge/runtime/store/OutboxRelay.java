@@ -385,8 +385,9 @@ public class OutboxRelay {
                     sends.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     sent.add(rows.get(i).row());
                 } catch (ExecutionException e) {
-                    if (refusedForItself(e.getCause())) {
-                        setAside.put(rows.get(i), "Kafka refused it: " + e.getCause());
+                    Throwable refusal = refusedForItself(e.getCause());
+                    if (refusal != null) {
+                        setAside.put(rows.get(i), "Kafka refused it: " + refusal);
                     } else {
                         failed.add(rows.get(i));
                     }
@@ -425,18 +426,19 @@ public class OutboxRelay {
     }
 
     /**
-     * Whether Kafka refused the record for what it is (too large, not serialisable, an invalid topic name), which no
-     * retry changes, rather than for the state of the cluster.
+     * The exception saying Kafka refused the record for what it is (too large, not serialisable, an invalid topic name),
+     * which no retry changes, rather than for the state of the cluster; null if it did not.
      */
-    static boolean refusedForItself(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    static Throwable refusedForItself(Throwable failure) {
+        Throwable t = failure;
+        for (int i = 0; t != null && i < 20; i++, t = t.getCause()) {
             if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException
                     || t instanceof InvalidRecordException || t instanceof SerializationException
                     || t instanceof InvalidTopicException) {
-                return true;
+                return t;
             }
         }
-        return false;
+        return null;
     }
 
     private static void countFailure(Connection c, List<UUID> ids) throws SQLException {
