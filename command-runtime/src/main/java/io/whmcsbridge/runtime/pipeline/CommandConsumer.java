@@ -152,7 +152,13 @@ public class CommandConsumer {
             if (dead.outcome() != null) {
                 headers.add(DeadLetter.OUTCOME_HEADER, dead.outcome().getBytes(StandardCharsets.UTF_8));
             }
-            return message.nack(dead, Metadata.of(OutgoingKafkaRecordMetadata.builder().withHeaders(headers).build()));
+            return message.nack(dead, Metadata.of(OutgoingKafkaRecordMetadata.builder().withHeaders(headers).build()))
+                    .whenComplete((v, e) -> {
+                        if (e != null) {
+                            LOG.errorf("command %s could not be written to the DLQ (%s); it stays unacknowledged and "
+                                    + "is read again after a restart", command.id(), e.toString());
+                        }
+                    });
         }
         if (notStarted(err) || notStarted(err.getCause())) {
             LOG.debugf("command %s not started (shutdown or partition handed over); it will be read again", command.id());

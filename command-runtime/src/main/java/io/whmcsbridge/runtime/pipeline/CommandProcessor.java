@@ -295,7 +295,7 @@ public class CommandProcessor {
             String why = "not stored: the database refused the outcome (" + refused.code() + ")";
             LOG.warnf("command %s: the database refused its outcome again (%s); storing it without the response",
                     command.id(), refused.reason());
-            ResultEvents.Built minimal = ResultEvents.built(command, source(), action, outcome.shrunk(why, -1, 0),
+            ResultEvents.Built minimal = ResultEvents.built(command, source(), action, outcome.shrunk(why, -1, 0, true),
                     durationMs, at);
             refused = store(command, action, instanceName, null, minimal, outcome);
             if (refused != null) {

@@ -26,12 +26,12 @@ public record Outcome(CommandStatus status, JsonNode response, ErrorInfo error, 
     }
 
     /**
-     * The same outcome with its response replaced by {@code {"omitted": why, "bytes": n}} (when it had one) and its
-     * error's texts cut to {@code maxText} characters ({@code upstream} dropped when {@code maxText} is 0). Status,
-     * error code and attempts stay.
+     * The same outcome with its response replaced by {@code {"omitted": why, "bytes": n}} (when it had one, or
+     * always with {@code mark}) and its error's texts cut to {@code maxText} characters ({@code upstream} dropped when
+     * {@code maxText} is 0). Status, error code and attempts stay.
      */
-    Outcome shrunk(String why, long bytes, int maxText) {
-        JsonNode marker = response == null || response.isNull() ? response : omitted(why, bytes);
+    Outcome shrunk(String why, long bytes, int maxText, boolean mark) {
+        JsonNode marker = !mark && (response == null || response.isNull()) ? response : omitted(why, bytes);
         ErrorInfo e = error == null ? null : new ErrorInfo(SafeText.escape(error.code(), 120),
                 cut(error.message(), Math.max(maxText, 500)), error.retryable(),
                 maxText == 0 ? null : cut(error.upstream(), maxText));

@@ -62,11 +62,11 @@ public final class ResultEvents {
         }
         String why = "the result of " + size + " bytes does not fit in a result event (at most " + Math.max(max, 0)
                 + " bytes: the results producer's max.request.size less the key and headers)";
-        Built cut = built(command, source, action, outcome.shrunk(why, size, 4096), durationMs, completedAt);
+        Built cut = built(command, source, action, outcome.shrunk(why, size, 4096, false), durationMs, completedAt);
         if (cut.json().getBytes(StandardCharsets.UTF_8).length <= max) {
             return cut;
         }
-        return built(command, source, action, outcome.shrunk(why, size, 0), durationMs, completedAt);
+        return built(command, source, action, outcome.shrunk(why, size, 0, false), durationMs, completedAt);
     }
 
     static Built built(IncomingCommand command, String source, String action, Outcome outcome, long durationMs,
