@@ -277,22 +277,21 @@ class BillingDeadEndsIT extends BillingItSupport {
     }
 
     private String row(String commandId, String column) throws Exception {
-        try (Connection c = db.getConnection();
-                PreparedStatement q = c.prepareStatement("SELECT " + column + " FROM command_log WHERE command_id = ?")) {
-            q.setString(1, commandId);
-            try (ResultSet rs = q.executeQuery()) {
-                assertTrue(rs.next(), "a row for " + commandId);
-                return rs.getString(1);
-            }
-        }
+        Object value = select("command_log", "command_id", commandId, column);
+        return value == null ? null : value.toString();
     }
 
     private Object outbox(UUID id, String column) throws Exception {
-        try (Connection c = db.getConnection();
-                PreparedStatement q = c.prepareStatement("SELECT " + column + " FROM outbox_event WHERE id = ?")) {
-            q.setObject(1, id);
+        return select("outbox_event", "id", id, column);
+    }
+
+    /** One column of the row whose key column has the value (the row must exist). */
+    private Object select(String table, String keyColumn, Object key, String column) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement q = c.prepareStatement(
+                "SELECT " + column + " FROM " + table + " WHERE " + keyColumn + " = ?")) {
+            q.setObject(1, key);
             try (ResultSet rs = q.executeQuery()) {
-                assertTrue(rs.next());
+                assertTrue(rs.next(), "a row of " + table + " for " + key);
                 return rs.getObject(1);
             }
         }
