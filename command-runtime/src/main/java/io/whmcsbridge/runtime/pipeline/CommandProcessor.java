@@ -144,7 +144,7 @@ public class CommandProcessor {
             outcome = decide(command, type, spec, data, instanceName, instance, checked, action, redactedParams);
         } catch (StoreFailure f) {
             if (!f.refused()) {
-                    throw new DeadLetter("command " + command.id() + " was not sent: " + f.reason(), null);
+                throw new DeadLetter("command " + command.id() + " was not sent: " + f.reason(), null);
             }
             outcome = Outcome.rejected(ErrorCodes.STORE_REFUSED, "the database refused to store this command ("
                     + f.reason() + "); it was not sent");
