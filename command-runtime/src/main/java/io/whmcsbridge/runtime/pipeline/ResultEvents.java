@@ -54,9 +54,9 @@ public final class ResultEvents {
      */
     static Built fitted(IncomingCommand command, String source, String action, Outcome outcome, long durationMs,
             Instant completedAt, int maxRequestSize) {
-        int max = maxRequestSize - RECORD_OVERHEAD - command.orderingKey().getBytes(StandardCharsets.UTF_8).length;
+        int max = maxRequestSize - RECORD_OVERHEAD - utf8Length(command.orderingKey());
         Built full = built(command, source, action, outcome, durationMs, completedAt);
-        long size = full.json().getBytes(StandardCharsets.UTF_8).length;
+        long size = utf8Length(full.json());
         if (size <= max) {
             return full;
         }
@@ -67,6 +67,11 @@ public final class ResultEvents {
             return cut;
         }
         return built(command, source, action, outcome.shrunk(why, size, 0, false), durationMs, completedAt);
+    }
+
+    /** UTF-8 bytes of {@code s}; counted only when it might matter (a UTF-16 unit is at most 3 bytes). */
+    private static int utf8Length(String s) {
+        return s.length() < 4096 ? 3 * s.length() : s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     static Built built(IncomingCommand command, String source, String action, Outcome outcome, long durationMs,
