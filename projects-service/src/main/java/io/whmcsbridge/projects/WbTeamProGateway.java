@@ -3,7 +3,6 @@ package io.whmcsbridge.projects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.whmcsbridge.model.ErrorCodes;
 import io.whmcsbridge.model.ErrorInfo;
 import io.whmcsbridge.model.Json;
 import io.whmcsbridge.runtime.api.ApiGateway;
