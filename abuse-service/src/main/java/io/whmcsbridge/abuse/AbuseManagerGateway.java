@@ -38,7 +38,7 @@ public class AbuseManagerGateway implements ApiGateway {
         MultivaluedMap<String, String> form = PhpForm.encode(params);
         form.putSingle("action", action.action());
         AbuseManagerApi api = clients.client(instance, AbuseManagerApi.class);
-        return read(ApiReply.of(api.call(instance.credential("api-id"), PhpForm.body(form))));
+        return read(ApiReply.of(api.call(instance.credential("api-id"), PhpForm.body(form)), instance.maxAnswerBytes()));
     }
 
     /**

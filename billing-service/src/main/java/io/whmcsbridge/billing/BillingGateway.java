@@ -29,12 +29,11 @@ import java.util.regex.Pattern;
 /**
  * Sends {@code whmcs.billing.*} commands to {@code whmcs.php} and {@code whmcs.core.*} commands to the WHMCS core
  * API, and reads both APIs' answers into one result shape. Credentials: {@code token} (billing API),
- * {@code identifier} and {@code secret} (core API). Option {@code max-download-bytes} caps
- * {@code download_invoice} (default 5 MiB of PDF).
+ * {@code identifier} and {@code secret} (core API). Answers, {@code download_invoice}'s PDF included, are read up
+ * to the instance's {@code max-answer-bytes} (default 8 MiB: a PDF of 5 MiB in base64).
  */
 @ApplicationScoped
 public class BillingGateway implements ApiGateway {
-    static final long DEFAULT_MAX_DOWNLOAD = 5L * 1024 * 1024;
     /** Our code for a WHMCS call that the billing API reports as failed inside a success answer. */
     static final String WHMCS_REFUSED = "WHMCS_REFUSED";
     private static final String JSON_ENCODING_FAILED = "Error generating JSON encoded response";
@@ -60,16 +59,14 @@ public class BillingGateway implements ApiGateway {
             form.remove("all_pages");
             WhmcsCoreApi api = clients.client(instance, WhmcsCoreApi.class);
             if (params.path("all_pages").asBoolean(false)) {
-                return allPages(api, form, Integer.parseInt(instance.option("max-pages", "50")), action.idempotent());
+                return allPages(api, form, Integer.parseInt(instance.option("max-pages", "50")), action.idempotent(),
+                        instance.maxAnswerBytes());
             }
-            return callCore(api, form, action.idempotent());
+            return callCore(api, form, action.idempotent(), instance.maxAnswerBytes());
         }
         form.putSingle("token", instance.credential("token"));
-        ApiOutcome outcome = readBilling(ApiReply.of(clients.client(instance, BillingApi.class).call(PhpForm.body(form))));
-        if (action.action().equals("download_invoice") && outcome instanceof ApiOutcome.Success ok) {
-            return capDownload(ok, Long.parseLong(instance.option("max-download-bytes", Long.toString(DEFAULT_MAX_DOWNLOAD))));
-        }
-        return outcome;
+        return readBilling(ApiReply.of(clients.client(instance, BillingApi.class).call(PhpForm.body(form)),
+                instance.maxAnswerBytes()));
     }
 
     /**
@@ -144,8 +141,9 @@ public class BillingGateway implements ApiGateway {
      * again with {@code responsetype=xml}, which carries such data, and read into the same shape
      * ({@link XmlAnswers}: values as text). Anything else is not sent again: its outcome is unknown.
      */
-    static ApiOutcome callCore(WhmcsCoreApi api, MultivaluedMap<String, String> form, boolean idempotent) {
-        ApiReply reply = ApiReply.of(api.call(form.getFirst("action"), PhpForm.body(form)));
+    static ApiOutcome callCore(WhmcsCoreApi api, MultivaluedMap<String, String> form, boolean idempotent,
+            long maxBytes) {
+        ApiReply reply = ApiReply.of(api.call(form.getFirst("action"), PhpForm.body(form)), maxBytes);
         ApiOutcome outcome = readCore(reply);
         if (!(outcome instanceof ApiOutcome.ApiError e) || !e.error().message().startsWith(JSON_ENCODING_FAILED)) {
             return outcome;
@@ -156,7 +154,7 @@ public class BillingGateway implements ApiGateway {
         }
         form.putSingle("responsetype", "xml");
         try {
-            return readCore(ApiReply.of(api.call(form.getFirst("action"), PhpForm.body(form))));
+            return readCore(ApiReply.of(api.call(form.getFirst("action"), PhpForm.body(form)), maxBytes));
         } finally {
             form.putSingle("responsetype", "json");
         }
@@ -191,7 +189,8 @@ public class BillingGateway implements ApiGateway {
      * holding every record, {@code numreturned} the records collected, {@code startnumber} where the collection began,
      * {@code totalresults} as WHMCS reported it, plus {@code pages} and {@code truncated}.
      */
-    static ApiOutcome allPages(WhmcsCoreApi api, MultivaluedMap<String, String> form, int maxPages, boolean idempotent) {
+    static ApiOutcome allPages(WhmcsCoreApi api, MultivaluedMap<String, String> form, int maxPages, boolean idempotent,
+            long maxBytes) {
         int start = form.containsKey("limitstart") ? Integer.parseInt(form.getFirst("limitstart")) : 0;
         if (!form.containsKey("limitnum")) {
             form.putSingle("limitnum", "100");
@@ -204,7 +203,7 @@ public class BillingGateway implements ApiGateway {
         boolean truncated = false;
         while (true) {
             form.putSingle("limitstart", Integer.toString(next));
-            ApiOutcome page = callCore(api, form, idempotent);
+            ApiOutcome page = callCore(api, form, idempotent, maxBytes);
             if (!(page instanceof ApiOutcome.Success ok)) {
                 return page;
             }
@@ -247,17 +246,6 @@ public class BillingGateway implements ApiGateway {
             }
         }
         return null;
-    }
-
-    /** A PDF beyond the cap is a clear failure, not an oversized result event. */
-    static ApiOutcome capDownload(ApiOutcome.Success ok, long maxBytes) {
-        String b64 = ok.response().path("message").asText("");
-        long bytes = b64.length() / 4L * 3;
-        if (bytes > maxBytes) {
-            return new ApiOutcome.ApiError(new ErrorInfo(ErrorCodes.TOO_LARGE, "the invoice PDF has about " + bytes
-                    + " bytes; at most " + maxBytes + " are carried in a result (options.max-download-bytes)", false, null));
-        }
-        return ok;
     }
 
     private static JsonNode parse(String body) {

@@ -87,13 +87,4 @@ class BillingActionsTest {
         assertEquals("error", assertInstanceOf(ApiOutcome.ApiError.class, BillingGateway.readCore(new ApiReply(200,
                 "application/json", "{\"result\":\"error\",\"message\":\"Client Not Found\"}"))).error().code());
     }
-
-    @Test
-    void aPdfBeyondTheCapIsAClearFailure() throws Exception {
-        var small = new ApiOutcome.Success(Json.MAPPER.readTree("{\"result\":\"success\",\"message\":\"" + "A".repeat(400) + "\"}"));
-        assertInstanceOf(ApiOutcome.Success.class, BillingGateway.capDownload(small, 1000));
-        var big = assertInstanceOf(ApiOutcome.ApiError.class, BillingGateway.capDownload(
-                new ApiOutcome.Success(Json.MAPPER.readTree("{\"result\":\"success\",\"message\":\"" + "A".repeat(4000) + "\"}")), 1000));
-        assertEquals("TOO_LARGE", big.error().code());
-    }
 }

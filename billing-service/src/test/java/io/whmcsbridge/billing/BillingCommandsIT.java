@@ -257,11 +257,11 @@ class BillingCommandsIT extends BillingItSupport {
         JsonNode small = run("whmcs.billing.download_invoice", params("invoice_id", 1001));
         String pdf = new String(Base64.getDecoder().decode(small.path("response").path("message").asText()));
         assertTrue(pdf.startsWith("%PDF-1.4"), pdf);
-        // invoice 1004's PDF is 10 KB; the test profile caps at 4 KB
+        // invoice 1004's PDF is 10 KB (13 KB of base64); the test profile reads answers up to 12 KB
         JsonNode big = run("whmcs.billing.download_invoice", params("invoice_id", 1004));
         assertStatus("FAILED", big);
         assertEquals("TOO_LARGE", big.path("error").path("code").asText());
-        assertTrue(big.path("error").path("message").asText().contains("max-download-bytes"), big.toString());
+        assertTrue(big.path("error").path("message").asText().contains("max-answer-bytes"), big.toString());
     }
 
     @Test

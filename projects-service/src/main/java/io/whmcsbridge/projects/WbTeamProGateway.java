@@ -3,7 +3,6 @@ package io.whmcsbridge.projects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.whmcsbridge.model.ErrorCodes;
 import io.whmcsbridge.model.ErrorInfo;
 import io.whmcsbridge.model.Json;
 import io.whmcsbridge.runtime.api.ApiGateway;
@@ -35,11 +34,11 @@ import java.util.regex.Pattern;
  * the API wants, so the plain password need not be stored) or {@code password} (hashed here). Options:
  * {@code format} ({@code json}|{@code xml}), {@code url-form} ({@code clean}|{@code direct}), {@code http-methods}
  * ({@code native}, or {@code post} for servers that only pass GET and POST: the operation then travels only in the
- * {@code method} parameter), {@code max-download-bytes} (downloadFile, default 1 MiB).
+ * {@code method} parameter). Answers, {@code downloadFile}'s included, are read up to the instance's
+ * {@code max-answer-bytes}.
  */
 @ApplicationScoped
 public class WbTeamProGateway implements ApiGateway {
-    static final long DEFAULT_MAX_DOWNLOAD = 1024 * 1024;
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
 
     /** What this gateway sends itself (credentials, transport fields): no command parameter may be one of these. */
@@ -80,16 +79,8 @@ public class WbTeamProGateway implements ApiGateway {
                 default -> api.post(path, PhpForm.body(form(fields)));
             };
         }
-        ApiOutcome outcome = read(ApiReply.of(response));
-        if (m.name().equals("downloadFile") && outcome instanceof ApiOutcome.Success ok) {
-            long max = Long.parseLong(instance.option("max-download-bytes", Long.toString(DEFAULT_MAX_DOWNLOAD)));
-            long bytes = ok.response().path("download").path("content").asText("").length() / 4L * 3;
-            if (bytes > max) {
-                return new ApiOutcome.ApiError(new ErrorInfo(ErrorCodes.TOO_LARGE, "the file has about " + bytes
-                        + " bytes; at most " + max + " are carried in a result (options.max-download-bytes)", false, null));
-            }
-        }
-        return outcome;
+        // downloadFile's content is bounded by the instance's max-answer-bytes, like every answer
+        return read(ApiReply.of(response, instance.maxAnswerBytes()));
     }
 
     private static MultivaluedMap<String, String> form(Map<String, String> fields) {

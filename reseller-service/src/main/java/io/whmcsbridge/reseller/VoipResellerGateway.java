@@ -52,9 +52,9 @@ public class VoipResellerGateway implements ApiGateway {
         form.putSingle("method", action.action());
         VoipResellerApi api = clients.client(instance, instance.option("path", DEFAULT_PATH), VoipResellerApi.class);
         if ("POST".equalsIgnoreCase(instance.option("http-method", "GET"))) {
-            return read(ApiReply.of(api.post(PhpForm.body(form))));
+            return read(ApiReply.of(api.post(PhpForm.body(form)), instance.maxAnswerBytes()));
         }
-        return read(ApiReply.of(api.get(PhpForm.query(form))));
+        return read(ApiReply.of(api.get(PhpForm.query(form)), instance.maxAnswerBytes()));
     }
 
     /** {@code {"status":"success",...}} or {@code {"status":"<error word>"}}; the word becomes the error code. */

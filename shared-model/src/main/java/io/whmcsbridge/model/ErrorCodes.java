@@ -12,6 +12,10 @@ public final class ErrorCodes {
     public static final String MALFORMED_RESPONSE = "MALFORMED_RESPONSE";
     public static final String INTERRUPTED = "INTERRUPTED";
     public static final String TOO_LARGE = "TOO_LARGE";
+    /** The database refused to store the command (its data); it was not sent. */
+    public static final String STORE_REFUSED = "STORE_REFUSED";
+    /** The service itself failed while calling (an {@link Error} such as a StackOverflowError). */
+    public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 
     public static String http(int status) {
         return "HTTP_" + status;

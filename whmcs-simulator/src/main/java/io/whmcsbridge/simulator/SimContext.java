@@ -33,6 +33,17 @@ public final class SimContext {
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final Map<String, Deque<Fault.Once>> onceFaults = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Canned>> canned = new ConcurrentHashMap<>();
+
+    /**
+     * An answer the next request gets instead of the API's own (a hostile or broken upstream): {@code body} written
+     * {@code repeat} times, streamed in chunks (so a huge answer is never held whole), with no side effect.
+     */
+    public record Canned(int status, String contentType, String body, long repeat) {
+        public static Canned json(String body) {
+            return new Canned(200, "application/json", body, 1);
+        }
+    }
 
     SimContext(Vertx vertx) {
         this.vertx = vertx;
@@ -56,9 +67,18 @@ public final class SimContext {
         }
     }
 
+    /** The next request to {@code api} is answered with {@code reply}, before any fault. */
+    public void answerNext(String api, Canned reply) {
+        Deque<Canned> q = canned.computeIfAbsent(api, k -> new ArrayDeque<>());
+        synchronized (q) {
+            q.addLast(reply);
+        }
+    }
+
     public void clearFaults() {
         faults.clear();
         onceFaults.clear();
+        canned.clear();
     }
 
     public void clearRecords() {
@@ -107,6 +127,12 @@ public final class SimContext {
             SimRequest sim = toSimRequest(rc, body);
             long started = System.nanoTime();
             String act = safeAction(action, sim);
+            Canned reply = poll(canned, api);
+            if (reply != null) {
+                record(api, act, sim, started, "CANNED", false);
+                writeCanned(rc.response(), reply, reply.repeat());
+                return;
+            }
             Fault standing = fault(api);
             Fault.Once once = pollOnce(api);
             Runnable go = () -> dispatch(rc, api, act, sim, started, standing, once, handler);
@@ -170,12 +196,40 @@ public final class SimContext {
     }
 
     private Fault.Once pollOnce(String api) {
-        Deque<Fault.Once> q = onceFaults.get(api);
+        return poll(onceFaults, api);
+    }
+
+    private static <T> T poll(Map<String, Deque<T>> queues, String api) {
+        Deque<T> q = queues.get(api);
         if (q == null) {
             return null;
         }
         synchronized (q) {
             return q.pollFirst();
+        }
+    }
+
+    /** Writes the canned body {@code left} more times, pausing while the client does not keep up; stops if it leaves. */
+    private static void writeCanned(HttpServerResponse resp, Canned reply, long left) {
+        if (left == reply.repeat()) {
+            resp.setStatusCode(reply.status()).setChunked(reply.repeat() > 1);
+            if (reply.contentType() != null) {
+                resp.putHeader("Content-Type", reply.contentType());
+            }
+        }
+        Buffer chunk = Buffer.buffer(reply.body(), "UTF-8");
+        long n = left;
+        while (n > 0 && !resp.closed() && !resp.writeQueueFull()) {
+            n--;
+            if (n == 0) {
+                resp.end(chunk);
+                return;
+            }
+            resp.write(chunk);
+        }
+        if (n > 0 && !resp.closed()) {
+            long rest = n;
+            resp.drainHandler(v -> writeCanned(resp, reply, rest));
         }
     }
 

@@ -6,7 +6,16 @@ import java.util.Map;
 
 /** One configured API endpoint, as a gateway uses it. Credentials are secrets: never log this record. */
 public record ApiInstance(String name, URI baseUrl, Map<String, String> credentials, Map<String, String> options,
-        Duration connectTimeout, Duration readTimeout, int maxInFlight, double rateLimit) {
+        Duration connectTimeout, Duration readTimeout, int maxInFlight, double rateLimit, long maxAnswerBytes) {
+
+    /** The default cap of an answer ({@code whmcs.instances.<name>.max-answer-bytes}): 8 MiB. */
+    public static final long DEFAULT_MAX_ANSWER_BYTES = 8L * 1024 * 1024;
+
+    public ApiInstance(String name, URI baseUrl, Map<String, String> credentials, Map<String, String> options,
+            Duration connectTimeout, Duration readTimeout, int maxInFlight, double rateLimit) {
+        this(name, baseUrl, credentials, options, connectTimeout, readTimeout, maxInFlight, rateLimit,
+                DEFAULT_MAX_ANSWER_BYTES);
+    }
 
     /** A credential the service requires; a missing one is a configuration error, reported by name only. */
     public String credential(String key) {

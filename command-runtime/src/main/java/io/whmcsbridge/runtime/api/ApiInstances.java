@@ -21,7 +21,8 @@ public class ApiInstances {
     public ApiInstances(BridgeConfig config) {
         config.instances().forEach((name, c) -> {
             instances.put(name, new ApiInstance(name, c.baseUrl(), Map.copyOf(c.credentials()),
-                    Map.copyOf(c.options()), c.connectTimeout(), c.readTimeout(), c.maxInFlight(), c.rateLimit()));
+                    Map.copyOf(c.options()), c.connectTimeout(), c.readTimeout(), c.maxInFlight(), c.rateLimit(),
+                    c.maxAnswerBytes()));
         });
     }
 

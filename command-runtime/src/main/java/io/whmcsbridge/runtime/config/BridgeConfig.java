@@ -56,6 +56,14 @@ public interface BridgeConfig {
         /** Calls per second against this instance, all replicas together (each takes its share); 0 means unlimited. */
         @WithDefault("0")
         double rateLimit();
+
+        /**
+         * Largest answer read from this instance, in bytes, counted while it streams in: reading stops there and the
+         * call ends {@code TOO_LARGE} (an invoice PDF of 5 MiB is about 6.7 MiB of base64). One cap for every
+         * gateway and action.
+         */
+        @WithDefault("8388608")
+        long maxAnswerBytes();
     }
 
     interface Processing {
@@ -83,9 +91,25 @@ public interface BridgeConfig {
         @WithDefault("64")
         int workerThreads();
 
-        /** Delay before a command whose database work failed (database down) is tried again. */
-        @WithDefault("2s")
+        /**
+         * First wait before database work of a command that failed (not for its data) is tried again; each further
+         * wait doubles, up to {@link #storeMaxRetryDelay()}, with equal jitter.
+         */
+        @WithDefault("500ms")
         Duration storeRetryDelay();
+
+        /** Longest wait between two tries of a command's database work. */
+        @WithDefault("30s")
+        Duration storeMaxRetryDelay();
+
+        /**
+         * Failed tries of one piece of a command's database work before the command goes to the DLQ with the reason
+         * (about 2 minutes at the default delays). A try counts only while the database answers other work (a
+         * heartbeat, another command's commit): a database that answers nothing at all makes commands wait rather
+         * than fill the DLQ. Work the database refuses for the command's data is not tried again.
+         */
+        @WithDefault("10")
+        int storeMaxAttempts();
 
         /**
          * On shutdown (SIGTERM), how long calls already in flight may take to answer and have their outcome
@@ -140,6 +164,14 @@ public interface BridgeConfig {
         /** The service publishes its outbox itself; false when a Debezium connector relays it (deploy/debezium). */
         @WithDefault("true")
         boolean relayEnabled();
+
+        /**
+         * Failed sends of one outbox row (while Kafka takes other rows) before the sweep sets it aside: marked with
+         * the reason in {@code publish_error} and no longer sent. A row Kafka refuses for itself (too large, not
+         * serialisable) is set aside at its first failure.
+         */
+        @WithDefault("5")
+        int maxPublishAttempts();
     }
 
     /** The HTTP ingress: REST commands, command status, webhooks. */

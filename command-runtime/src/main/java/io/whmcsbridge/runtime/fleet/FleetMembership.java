@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.whmcsbridge.runtime.config.BridgeConfig;
+import io.whmcsbridge.runtime.store.DatabaseAnswers;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -43,6 +44,8 @@ public class FleetMembership {
     Replica replica;
     @Inject
     BridgeConfig config;
+    @Inject
+    DatabaseAnswers answers;
 
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private MemberState state;
@@ -165,6 +168,7 @@ public class FleetMembership {
             }
             state.onHeartbeat(sent);
             lastOkNanos = sent;
+            answers.answered();
             active = state.active();
             if (++ticks % CLEANUP_EVERY == 0) {
                 try (PreparedStatement delete = c.prepareStatement("DELETE FROM fleet_member WHERE seen_at < now() - interval '10 minutes'")) {

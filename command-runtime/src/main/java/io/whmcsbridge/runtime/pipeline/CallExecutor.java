@@ -3,6 +3,7 @@ package io.whmcsbridge.runtime.pipeline;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.whmcsbridge.model.ErrorCodes;
 import io.whmcsbridge.model.ErrorInfo;
+import io.whmcsbridge.runtime.api.AnswerTooLargeException;
 import io.whmcsbridge.runtime.api.ApiGateway;
 import io.whmcsbridge.runtime.api.ApiInstance;
 import io.whmcsbridge.runtime.api.ApiOutcome;
@@ -83,6 +84,8 @@ public class CallExecutor {
             ApiOutcome outcome = null;
             Exception error = null;
             TransportFailure failure = null;
+            AnswerTooLargeException tooLarge = null;
+            Error crash = null;
             String label = "Error";
             try {
                 outcome = gateway.call(instance, action, params);
@@ -90,17 +93,32 @@ public class CallExecutor {
             } catch (InterruptedException e) {
                 label = "Interrupted";
                 throw e;
+            } catch (AnswerTooLargeException e) {
+                tooLarge = e;
+                label = "TooLarge";
             } catch (Exception e) {
                 error = e;
                 failure = TransportFailure.classify(e);
                 label = failure.name();
+            } catch (Error e) {
+                // OutOfMemoryError, StackOverflowError (a hostile answer): this call ends, the service goes on
+                crash = e;
             } finally {
-                // also after an Error (OutOfMemoryError, StackOverflowError): the permit always goes back
+                // whatever was thrown: the permit (and the fleet's probe) always go back
                 ApiOutcome.AuthFailure auth = outcome instanceof ApiOutcome.AuthFailure a ? a : null;
-                permit.release(outcome != null, auth != null, auth == null ? null : auth.error().code());
+                permit.release(outcome != null || tooLarge != null, auth != null,
+                        auth == null ? null : auth.error().code());
                 metrics.apiCall(action.action(), instance.name(), label, Duration.ofNanos(System.nanoTime() - start));
             }
-            Verdict verdict = outcome != null ? judge(action, outcome, attempt) : judge(action, failure, error, attempt);
+            Verdict verdict;
+            if (crash != null) {
+                LOG.errorf(crash, "the call of %s failed inside this service", action.action());
+                verdict = crashed(action, crash, attempt);
+            } else if (tooLarge != null) {
+                verdict = judge(action, tooLarge, attempt);
+            } else {
+                verdict = outcome != null ? judge(action, outcome, attempt) : judge(action, failure, error, attempt);
+            }
             if (!verdict.retry()) {
                 return verdict.terminal();
             }
@@ -158,6 +176,35 @@ public class CallExecutor {
         }
         return new Verdict(false, Outcome.unknown(new ErrorInfo(ErrorCodes.MALFORMED_RESPONSE, m.reason()
                 + "; the API had the request and may have acted", false, body), attempt));
+    }
+
+    /**
+     * An answer past the instance's {@code max-answer-bytes}. A 5xx or 429 is judged as that status; otherwise the
+     * answer is not read and not asked for again: {@code TOO_LARGE}, {@code FAILED} for an idempotent action or a
+     * refusal (4xx), {@code UNKNOWN} for a non-idempotent one the API answered with success (it may have acted).
+     */
+    private Verdict judge(ActionSpec action, AnswerTooLargeException e, int attempt) {
+        int status = e.status();
+        if (status >= 500 || status == 429) {
+            return judge(action, new ApiOutcome.HttpFailure(status, "(an answer of more than " + e.maxBytes()
+                    + " bytes, not read)"), attempt);
+        }
+        if (action.idempotent() || status >= 400) {
+            return new Verdict(false, Outcome.failed(new ErrorInfo(ErrorCodes.TOO_LARGE, e.getMessage(), false, null),
+                    attempt));
+        }
+        return new Verdict(false, Outcome.unknown(new ErrorInfo(ErrorCodes.TOO_LARGE, e.getMessage()
+                + "; the answer was not read, so whether the call took effect is unknown", false, null), attempt));
+    }
+
+    /** This service failed during the call: not retried; {@code UNKNOWN} where the request may have left. */
+    private static Verdict crashed(ActionSpec action, Error e, int attempt) {
+        String what = "the service failed during the call (" + e.getClass().getSimpleName() + ")";
+        return new Verdict(false, action.idempotent()
+                ? Outcome.failed(new ErrorInfo(ErrorCodes.INTERNAL_ERROR, what, false, null), attempt)
+                : Outcome.unknown(new ErrorInfo(ErrorCodes.INTERNAL_ERROR, what
+                        + " after the request may have been sent; it may or may not have taken effect", false, null),
+                        attempt));
     }
 
     private Verdict judge(ActionSpec action, TransportFailure failure, Exception error, int attempt) {

@@ -13,7 +13,10 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -35,7 +38,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Reads the commands topic. A record that is not a command at all is nacked, which sends it to the DLQ topic with a
  * {@code dead-letter-reason} header; every other record is handed to the {@link KeyedDispatcher} and acknowledged
- * when its outcome has committed. The channel uses the {@code throttled} commit strategy, so an offset is committed
+ * when its outcome has committed, or nacked the same way when it cannot be finished ({@link DeadLetter}: its outcome
+ * could not be stored, its database work failed past the bound of tries, processing it threw). The channel uses the {@code throttled} commit strategy, so an offset is committed
  * only when every earlier record of the partition has been acknowledged.
  */
 @ApplicationScoped
@@ -126,22 +130,44 @@ public class CommandConsumer {
             return started.get();
         };
         return accept(command, stillOurs)
-                .thenAccept(done -> done.whenComplete((v, err) -> {
-                    settle(message, command, err);
-                    if (started.get()) {
-                        handOver.finished(t, p); // after the ack: the offset commit at a revocation covers it
-                    }
-                }));
+                .thenAccept(done -> done.whenComplete((v, err) -> settle(message, command, err)
+                        .whenComplete((x, e) -> {
+                            if (started.get()) {
+                                handOver.finished(t, p); // after the ack: the offset commit at a revocation covers it
+                            }
+                        })));
     }
 
-    private static void settle(Message<byte[]> message, IncomingCommand command, Throwable err) {
+    /**
+     * Acknowledges a finished command; sends a {@link DeadLetter} to the DLQ (which acknowledges it once the DLQ has
+     * it); leaves a command that was not started (or whose worker was stopped) to be read again.
+     */
+    private CompletionStage<Void> settle(Message<byte[]> message, IncomingCommand command, Throwable err) {
         if (err == null) {
-            message.ack();
-        } else if (notStarted(err) || notStarted(err.getCause())) {
+            return message.ack();
+        }
+        DeadLetter dead = DeadLetter.in(err);
+        if (dead != null) {
+            LOG.warnf("command %s goes to the DLQ: %s", command.id(), dead.getMessage());
+            metrics.dlq();
+            RecordHeaders headers = new RecordHeaders();
+            if (dead.outcome() != null) {
+                headers.add(DeadLetter.OUTCOME_HEADER, dead.outcome().getBytes(StandardCharsets.UTF_8));
+            }
+            return message.nack(dead, Metadata.of(OutgoingKafkaRecordMetadata.builder().withHeaders(headers).build()))
+                    .whenComplete((v, e) -> {
+                        if (e != null) {
+                            LOG.errorf("command %s could not be written to the DLQ (%s); it stays unacknowledged and "
+                                    + "is read again after a restart", command.id(), e.toString());
+                        }
+                    });
+        }
+        if (notStarted(err) || notStarted(err.getCause())) {
             LOG.debugf("command %s not started (shutdown or partition handed over); it will be read again", command.id());
         } else {
             LOG.warnf("command %s not finished (%s); it will be read again after a restart", command.id(), err.toString());
         }
+        return CompletableFuture.completedFuture(null);
     }
 
     private static boolean notStarted(Throwable e) {

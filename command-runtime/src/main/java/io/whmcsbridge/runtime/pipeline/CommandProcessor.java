@@ -19,10 +19,15 @@ import io.whmcsbridge.runtime.redaction.Redactor;
 import io.whmcsbridge.runtime.store.CommandStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import io.whmcsbridge.runtime.store.DatabaseAnswers;
+import io.whmcsbridge.runtime.store.StoreErrors;
+import jakarta.annotation.PostConstruct;
 import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
@@ -34,14 +39,20 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * Takes one readable command from arrival to a committed terminal status and outbox row: deduplicate by command
- * id, validate, mark {@code IN_FLIGHT} (non-idempotent actions), call, record. Runs on a worker thread. Database
- * work that fails (database down) is retried until it succeeds, so a command is never acknowledged without its
- * outcome committed, and an API answer already received is never thrown away.
+ * id, validate, mark {@code IN_FLIGHT} (non-idempotent actions), call, record. Runs on a worker thread.
+ * <p>
+ * Database work is tried a bounded number of times ({@link StoreRetry}). What the database refuses for the command's
+ * data ends the command: before the call as {@code REJECTED} (nothing was sent), after it by storing the outcome
+ * without the parameters, then without the response; what cannot be stored at all, or keeps failing past the bound,
+ * goes to the DLQ with the reason ({@link DeadLetter}), with the outcome when the API had answered. So no record can
+ * hold its key or its partition forever, and an API answer already received is never thrown away.
  */
 @ApplicationScoped
 public class CommandProcessor {
     private static final Logger LOG = Logger.getLogger(CommandProcessor.class);
     private static final long HOLDER_POLL_MILLIS = 250;
+    /** Largest outcome carried in a DLQ record's header (Kafka headers count against the record's size). */
+    static final int MAX_OUTCOME_HEADER = 64 * 1024;
 
     @Inject
     BridgeConfig config;
@@ -57,6 +68,21 @@ public class CommandProcessor {
     Redactor redactor;
     @Inject
     BridgeMetrics metrics;
+    @Inject
+    DatabaseAnswers database;
+    /** The results producer's largest request: every result event is cut to fit it. */
+    @ConfigProperty(name = "mp.messaging.outgoing.results.max.request.size", defaultValue = "1048576")
+    int maxRequestSize;
+
+    private StoreRetry storeRetry;
+
+    @PostConstruct
+    void init() {
+        BridgeConfig.Processing p = config.processing();
+        long upWithin = 3 * config.fleet().heartbeat().toNanos();
+        storeRetry = new StoreRetry(p.storeRetryDelay().toMillis(), p.storeMaxRetryDelay().toMillis(),
+                p.storeMaxAttempts(), () -> database.answeredWithin(upWithin));
+    }
 
     /** A command being processed here, with what a hand-over needs to know of it. */
     private record Running(IncomingCommand command, SendGate gate) {
@@ -99,9 +125,18 @@ public class CommandProcessor {
         } catch (SendGate.Aborted e) {
             LOG.debugf("command %s %s; the partition's next owner runs it", command.id(), e.getMessage());
             throw new CancellationException(e.getMessage());
+        } catch (InterruptedException | DeadLetter e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // A bug, or an Error (StackOverflowError, OutOfMemoryError) outside the call: the command goes to the DLQ
+            // with the reason instead of staying unacknowledged, which would hold its partition's offset for good.
+            LOG.errorf(e, "command %s could not be processed; it goes to the DLQ", command.id());
+            throw new DeadLetter("command " + command.id() + " could not be processed: "
+                    + StoreErrors.describe(e), null);
         } finally {
             running.remove(command.id(), me);
             releaseKey.run();
+            store.forget(command.id()); // a lease still held here (the outcome went to the DLQ) expires
             MDC.remove("commandId");
             inProgress.remove(command.id(), mine);
             mine.complete(null);
@@ -118,16 +153,37 @@ public class CommandProcessor {
         String redactedParams = data == null ? null : redactor.redact(data.params(), spec.orElse(null)).toString();
         String action = spec.map(ActionSpec::action).orElse(null);
 
-        Outcome outcome;
         Optional<ApiInstance> instance = instances.get(instanceName);
         ParamValidator.Result checked = spec.isPresent() && data != null && instance.isPresent()
                 ? ParamValidator.validate(spec.get(), data.params()) : null;
+        Outcome outcome;
+        try {
+            outcome = decide(command, type, spec, data, instanceName, instance, checked, action, redactedParams, gate);
+        } catch (StoreFailure f) {
+            if (!f.refused()) {
+                throw new DeadLetter("command " + command.id() + " was not sent: " + f.reason(), null);
+            }
+            outcome = Outcome.rejected(ErrorCodes.STORE_REFUSED, "the database refused to store this command ("
+                    + f.reason() + "); it was not sent");
+        }
+        if (outcome == null) {
+            return; // seen before: its stored result was published again
+        }
+        releaseKey.run();
+        finish(command, action == null ? type : action, instanceName, redactedParams, outcome, started);
+    }
+
+    /** The command's outcome, or null when it had one already (then published again). */
+    private Outcome decide(IncomingCommand command, String type, Optional<ActionSpec> spec, CommandData data,
+            String instanceName, Optional<ApiInstance> instance, ParamValidator.Result checked, String action,
+            String redactedParams, SendGate gate) throws InterruptedException, StoreFailure, SendGate.Aborted {
+        Outcome outcome;
         if (checked != null && checked.valid() && !spec.get().idempotent()) {
             // The IN_FLIGHT claim reads the command's row anyway: no separate look-up for these.
             CommandStore.Claim claim = claim(command, action, instanceName, redactedParams, gate);
             if (claim.before() != null && claim.before().isTerminal()) {
                 republish(command, claim.before());
-                return;
+                return null;
             }
             if (claim.expired()) {
                 outcome = Outcome.unknown(new ErrorInfo(ErrorCodes.INTERRUPTED, "the replica that sent this "
@@ -138,7 +194,7 @@ public class CommandProcessor {
                     outcome = executor.execute(instance.get(), spec.get(), checked.params(), gate);
                 } catch (SendGate.Aborted e) {
                     // nothing was sent: the row goes back to what it was, so the next owner claims and calls
-                    durably(() -> {
+                    durably("undoing the claim of a call never sent", () -> {
                         store.unclaim(command, claim);
                         return null;
                     });
@@ -146,7 +202,7 @@ public class CommandProcessor {
                 }
             }
         } else {
-            CommandStore.Seen seen = durably(() -> store.lookup(command.id()));
+            CommandStore.Seen seen = durably("looking the command up", () -> store.lookup(command.id()));
             if (seen != null && seen.status() == CommandStatus.IN_FLIGHT && checked != null && checked.valid()) {
                 // an idempotent call another replica still had out when it handed the partition over
                 CommandStatus after = claim(command, action, instanceName, redactedParams, gate).before();
@@ -154,7 +210,7 @@ public class CommandProcessor {
             }
             if (seen != null && seen.status().isTerminal()) {
                 republish(command, seen.status());
-                return;
+                return null;
             }
             if (spec.isEmpty()) {
                 outcome = Outcome.rejected(ErrorCodes.UNKNOWN_ACTION, "unknown command type '" + type + "'; this service "
@@ -178,8 +234,7 @@ public class CommandProcessor {
                 }
             }
         }
-        releaseKey.run();
-        finish(command, action == null ? type : action, instanceName, redactedParams, outcome, started);
+        return outcome;
     }
 
     /**
@@ -189,8 +244,9 @@ public class CommandProcessor {
      * terminal; other keys go on.
      */
     private CommandStore.Claim claim(IncomingCommand command, String action, String instanceName, String redactedParams,
-            SendGate gate) throws InterruptedException, SendGate.Aborted {
-        CommandStore.Claim claim = durably(() -> store.claimForCall(command, action, instanceName, redactedParams));
+            SendGate gate) throws InterruptedException, StoreFailure, SendGate.Aborted {
+        CommandStore.Claim claim = durably("marking the call in flight",
+                () -> store.claimForCall(command, action, instanceName, redactedParams));
         if (claim.heldElsewhere()) {
             LOG.infof("command %s is in flight at replica %s; waiting for its outcome", command.id(), claim.holder());
             while (claim.heldElsewhere()) {
@@ -201,7 +257,8 @@ public class CommandProcessor {
                     gate.interrupted(e);
                 }
                 gate.busy();
-                claim = durably(() -> store.claimForCall(command, action, instanceName, redactedParams));
+                claim = durably("marking the call in flight",
+                        () -> store.claimForCall(command, action, instanceName, redactedParams));
             }
         }
         return claim;
@@ -242,50 +299,136 @@ public class CommandProcessor {
 
     private void republish(IncomingCommand command, CommandStatus status) throws InterruptedException {
         LOG.infof("command %s seen before (%s): publishing its stored result again", command.id(), status);
-        durably(() -> {
-            store.republish(command);
-            return null;
-        });
+        try {
+            durably("publishing the stored result again", () -> {
+                store.republish(command);
+                return null;
+            });
+        } catch (StoreFailure f) {
+            throw new DeadLetter("command " + command.id() + " finished before (" + status
+                    + "), and its stored result could not be published again: " + f.reason(), null);
+        }
     }
 
+    /**
+     * Stores the outcome and its result event. What the database refuses for the data is stored again without the
+     * command's parameters, and then once more with the response replaced by a marker and the error's texts cut
+     * (status, error code and attempts stay); what cannot be stored even so, or keeps failing past the bound of
+     * tries, goes to the DLQ with the reason and, when the API had answered, the outcome.
+     */
     private void finish(IncomingCommand command, String action, String instanceName, String redactedParams,
             Outcome outcome, long startedNanos) throws InterruptedException {
         long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
-        CloudEvent result = ResultEvents.build(command, source(), action, outcome, durationMs, Instant.now());
-        String code = outcome.error() == null ? null : outcome.error().code();
-        durably(() -> {
-            store.complete(command, action, instanceName, redactedParams, result, outcome.status(), code,
-                    outcome.attempts());
-            return null;
-        });
-        metrics.commandFinished(action, outcome.status());
-        if (outcome.status() == CommandStatus.SUCCEEDED) {
-            LOG.debugf("command %s %s %s", command.id(), action, outcome.status());
-        } else {
-            LOG.infof("command %s %s %s: %s %s", command.id(), action, outcome.status(),
-                    code, outcome.error() == null ? "" : outcome.error().message());
+        Instant at = Instant.now();
+        ResultEvents.Built result;
+        StoreFailure refused;
+        try {
+            result = ResultEvents.fitted(command, source(), action, outcome, durationMs, at, maxRequestSize);
+            refused = store(command, action, instanceName, redactedParams, result, outcome);
+            if (refused != null && redactedParams != null) {
+                LOG.warnf("command %s: the database refused its outcome (%s); storing it without the parameters",
+                        command.id(), refused.reason());
+                refused = store(command, action, instanceName, null, result, outcome);
+            }
+        } catch (DeadLetter e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the result could not even be written as JSON: the minimal one below says so
+            result = null;
+            refused = new StoreFailure(true, StoreErrors.describe(e), StoreErrors.code(e), e);
         }
+        if (refused != null) {
+            String why = "not stored: the database refused the outcome (" + refused.code() + ")";
+            LOG.warnf("command %s: the database refused its outcome again (%s); storing it without the response",
+                    command.id(), refused.reason());
+            ResultEvents.Built minimal = ResultEvents.built(command, source(), action, outcome.shrunk(why, -1, 0, true),
+                    durationMs, at);
+            refused = store(command, action, instanceName, null, minimal, outcome);
+            if (refused != null) {
+                throw deadLetter(command, outcome, result == null ? minimal : result,
+                        "the database refused its outcome: " + refused.reason());
+            }
+            result = minimal;
+        }
+        Outcome stored = result.outcome();
+        metrics.commandFinished(action, stored.status());
+        if (stored.status() == CommandStatus.SUCCEEDED) {
+            LOG.debugf("command %s %s %s", command.id(), action, stored.status());
+        } else {
+            LOG.infof("command %s %s %s: %s %s", command.id(), action, stored.status(),
+                    stored.error() == null ? null : stored.error().code(),
+                    stored.error() == null ? "" : stored.error().message());
+        }
+    }
+
+    /** Stores the result; returns the database's refusal of the data, or null once it committed. */
+    private StoreFailure store(IncomingCommand command, String action, String instanceName, String redactedParams,
+            ResultEvents.Built result, Outcome outcome) throws InterruptedException {
+        Outcome o = result.outcome();
+        String code = o.error() == null ? null : o.error().code();
+        try {
+            durably("recording the outcome", () -> {
+                store.complete(command, action, instanceName, redactedParams, result.event(), result.json(),
+                        o.status(), code, o.attempts());
+                return null;
+            });
+            return null;
+        } catch (StoreFailure f) {
+            if (f.refused()) {
+                return f;
+            }
+            throw deadLetter(command, outcome, result, f.reason());
+        }
+    }
+
+    /**
+     * The outcome cannot be stored: the command goes to the DLQ, with the outcome when the API had answered (the
+     * log says so: an answer received must not go unnoticed). Not sent again: a command found {@code IN_FLIGHT} later
+     * ends {@code UNKNOWN} once this replica's lease has expired.
+     */
+    private DeadLetter deadLetter(IncomingCommand command, Outcome outcome, ResultEvents.Built result, String reason) {
+        boolean answered = outcome.attempts() > 0;
+        if (answered) {
+            LOG.errorf("command %s: the API's answer (%s%s) was received but could not be stored (%s); the command "
+                    + "goes to the DLQ with this outcome in its %s header, and is not sent again", command.id(),
+                    outcome.status(), outcome.error() == null ? "" : " " + outcome.error().code(), reason,
+                    DeadLetter.OUTCOME_HEADER);
+        } else {
+            LOG.errorf("command %s: its outcome (%s) could not be stored (%s); the command goes to the DLQ",
+                    command.id(), outcome.status(), reason);
+        }
+        return new DeadLetter("command " + command.id() + (answered ? " was sent and answered " + outcome.status()
+                + ", but its outcome could not be stored: " : " ended " + outcome.status()
+                + ", but its outcome could not be stored: ") + reason, answered ? headerSized(result) : null);
+    }
+
+    /** The result event's JSON for the DLQ header: without its response and upstream text when it is large. */
+    private static String headerSized(ResultEvents.Built result) {
+        if (result.json().length() <= MAX_OUTCOME_HEADER) {
+            return result.json();
+        }
+        ObjectNode data = result.event().data().deepCopy();
+        data.set("response", Outcome.omitted("left out of the DLQ header: the result has " + result.json().length()
+                + " characters", result.json().length()));
+        if (data.path("error").isObject()) {
+            ObjectNode error = (ObjectNode) data.get("error");
+            error.remove("upstream");
+            String message = error.path("message").asText("");
+            if (message.length() > 4096) {
+                error.put("message", message.substring(0, 4096) + "...");
+            }
+        }
+        CloudEvent e = result.event();
+        return new String(CloudEventCodec.writeStructured(new CloudEvent(e.specversion(), e.id(), e.source(), e.type(),
+                e.subject(), e.time(), e.datacontenttype(), data, e.extensions())), StandardCharsets.UTF_8);
     }
 
     private String source() {
         return config.processing().eventSource().orElse("whmcs-event-bridge/" + config.family() + "-service");
     }
 
-    /** Runs database work until it commits; waits between tries (the database may be restarting). */
-    private <T> T durably(Callable<T> work) throws InterruptedException {
-        long delay = config.processing().storeRetryDelay().toMillis();
-        for (int attempt = 1;; attempt++) {
-            try {
-                return work.call();
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedException("stopping");
-                }
-                LOG.warnf("database work failed (try %d), retrying in %d ms: %s", attempt, delay, e.toString());
-                Thread.sleep(delay);
-            }
-        }
+    /** Runs database work with the bound of tries; see {@link StoreRetry}. */
+    private <T> T durably(String what, Callable<T> work) throws InterruptedException, StoreFailure {
+        return storeRetry.run(what, work);
     }
 }

@@ -3,6 +3,8 @@ package io.whmcsbridge.runtime.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.whmcsbridge.model.CommandStatus;
 import io.whmcsbridge.model.ErrorInfo;
+import io.whmcsbridge.model.Json;
+import io.whmcsbridge.model.SafeText;
 
 /** The terminal outcome of one command, before it becomes a result event. */
 public record Outcome(CommandStatus status, JsonNode response, ErrorInfo error, int attempts) {
@@ -21,5 +23,33 @@ public record Outcome(CommandStatus status, JsonNode response, ErrorInfo error, 
 
     public static Outcome unknown(ErrorInfo error, int attempts) {
         return new Outcome(CommandStatus.UNKNOWN, null, error, attempts);
+    }
+
+    /**
+     * The same outcome with its response replaced by {@code {"omitted": why, "bytes": n}} (when it had one, or
+     * always with {@code mark}) and its error's texts cut to {@code maxText} characters ({@code upstream} dropped when
+     * {@code maxText} is 0). Status, error code and attempts stay.
+     */
+    Outcome shrunk(String why, long bytes, int maxText, boolean mark) {
+        JsonNode marker = !mark && (response == null || response.isNull()) ? response : omitted(why, bytes);
+        ErrorInfo e = error == null ? null : new ErrorInfo(SafeText.escape(error.code(), 120),
+                cut(error.message(), Math.max(maxText, 500)), error.retryable(),
+                maxText == 0 ? null : cut(error.upstream(), maxText));
+        return new Outcome(status, marker, e, attempts);
+    }
+
+    static JsonNode omitted(String why, long bytes) {
+        var marker = Json.MAPPER.createObjectNode().put("omitted", why);
+        if (bytes >= 0) {
+            marker.put("bytes", bytes);
+        }
+        return marker;
+    }
+
+    private static String cut(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text == null ? null : SafeText.escape(text, max);
+        }
+        return SafeText.escape(text, max) + "... (" + text.length() + " characters)";
     }
 }

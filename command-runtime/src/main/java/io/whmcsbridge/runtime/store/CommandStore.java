@@ -194,7 +194,18 @@ public class CommandStore {
     public void complete(IncomingCommand command, String action, String instance, String redactedParams,
             CloudEvent result, CommandStatus status, String errorCode, int attempts)
             throws SQLException, InterruptedException {
-        String json = new String(CloudEventCodec.writeStructured(result), StandardCharsets.UTF_8);
+        complete(command, action, instance, redactedParams, result,
+                new String(CloudEventCodec.writeStructured(result), StandardCharsets.UTF_8), status, errorCode, attempts);
+    }
+
+    /**
+     * {@link #complete(IncomingCommand, String, String, String, CloudEvent, CommandStatus, String, int)} with the
+     * result already written as JSON ({@code json}, which is what is stored and published). {@code redactedParams}
+     * may be null: the row is then stored without its parameters.
+     */
+    public void complete(IncomingCommand command, String action, String instance, String redactedParams,
+            CloudEvent result, String json, CommandStatus status, String errorCode, int attempts)
+            throws SQLException, InterruptedException {
         OutboxRelay.Row row = groupCommit.run(c -> {
             Timestamp now = Timestamp.from(Instant.now());
             int updated;
@@ -238,6 +249,15 @@ public class CommandStore {
         });
         leases.released(command.id());
         relay.publishCommitted(row);
+    }
+
+    /**
+     * This replica no longer renews the {@code IN_FLIGHT} lease of the command (if it held one): its outcome went to
+     * the DLQ instead of the command log, so another replica that reads the command again finds the lease expired and
+     * declares the call {@code UNKNOWN} rather than waiting for this one.
+     */
+    public void forget(String commandId) {
+        leases.released(commandId);
     }
 
     /**

@@ -10,6 +10,8 @@ import org.jboss.logging.Logger;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -43,6 +45,8 @@ public class GroupCommit {
 
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    DatabaseAnswers answers;
 
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
@@ -59,15 +63,21 @@ public class GroupCommit {
             if (e.getCause() instanceof SQLException sql) {
                 throw sql;
             }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw new IllegalStateException("database work failed: " + err, err);
+            }
             throw new SQLException("database work failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new SQLException("database work did not commit within 60 s");
+            throw new SQLTimeoutException("database work did not commit within 60 s");
         }
     }
 
     private synchronized void ensureStarted() throws SQLException {
         if (stopping && writers.isEmpty()) {
-            throw new SQLException("stopping");
+            throw new SQLTransientConnectionException("stopping");
         }
         if (writers.isEmpty()) {
             for (int i = 0; i < WRITERS; i++) {
@@ -113,22 +123,31 @@ public class GroupCommit {
             }
             batch.add(first);
             queue.drainTo(batch, MAX_BATCH - 1);
-            if (!commit(batch)) {
-                // One bad piece of work must not fail the others: run them one by one.
-                for (Job<?> job : batch) {
-                    commit(List.of(job));
+            try {
+                if (!commit(batch)) {
+                    // One bad piece of work must not fail the others: run them one by one, each in its own
+                    // transaction, so the one the database refuses fails alone.
+                    for (Job<?> job : batch) {
+                        commit(List.of(job));
+                    }
                 }
+            } catch (Throwable t) {
+                // nothing may stop a writer (its callers would wait for ever): whatever is left unanswered fails
+                batch.forEach(job -> job.done().completeExceptionally(t));
             }
             batch.clear();
         }
         // Work queued after the writers stopped (a worker past the shutdown grace): fail it so nobody waits.
         Job<?> left;
         while ((left = queue.poll()) != null) {
-            left.done().completeExceptionally(new SQLException("stopping"));
+            left.done().completeExceptionally(new SQLTransientConnectionException("stopping"));
         }
     }
 
-    /** Commits the batch; completes every job on success, or every job with the error if it is a single one. */
+    /**
+     * Commits the batch; completes every job on success, or every job with the error if it is a single one. Work that
+     * throws an {@link Error} (a StackOverflowError in a statement's data) fails like work the database refused.
+     */
     private boolean commit(List<Job<?>> batch) {
         List<Object> results = new ArrayList<>(batch.size());
         try (Connection c = dataSource.getConnection()) {
@@ -138,13 +157,13 @@ public class GroupCommit {
                     results.add(job.work().run(c));
                 }
                 c.commit();
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) {
                 rollback(c);
                 throw e;
             } finally {
                 c.setAutoCommit(true);
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | Error e) {
             if (batch.size() == 1) {
                 batch.get(0).done().completeExceptionally(e);
             } else {
@@ -152,6 +171,7 @@ public class GroupCommit {
             }
             return false;
         }
+        answers.answered();
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results.get(i));
         }

@@ -16,6 +16,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import io.whmcsbridge.model.SafeText;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -33,7 +39,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -49,7 +59,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * deleted) in batches once Kafka has acknowledged them. A row that was not handed over or whose send failed (Kafka
  * down, a crashed process, another replica's row) is published by the scheduled sweep once it is older than
  * {@code whmcs.outbox.sweep-after}; the sweep claims rows with {@code FOR UPDATE SKIP LOCKED}, so replicas sweep side
- * by side. Delivery is at least once: a consumer deduplicates by the result event id.
+ * by side. Delivery is at least once: a consumer deduplicates by the result event id. A row Kafka refuses for itself,
+ * or whose send keeps failing while other rows go out, is set aside ({@code publish_error}) instead of being sent again
+ * at the head of every sweep.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -311,10 +323,9 @@ public class OutboxRelay {
     /** Publishes rows older than {@code sweep-after} that are still unpublished, and counts the backlog. */
     private void sweep() throws InterruptedException {
         try (Connection c = dataSource.getConnection()) {
-            int n;
-            do {
-                n = sweepBatch(c);
-            } while (n == config.outbox().batchSize() && !stopping);
+            while (sweepBatch(c) && !stopping) {
+                // a full batch went out: there may be more
+            }
             try (PreparedStatement count = c.prepareStatement(
                     "SELECT count(*) FROM outbox_event WHERE published_at IS NULL");
                     ResultSet rs = count.executeQuery()) {
@@ -326,14 +337,24 @@ public class OutboxRelay {
         }
     }
 
-    /** Claims a batch of old rows, publishes them and marks them, in one transaction. */
-    private int sweepBatch(Connection c) throws SQLException, InterruptedException {
+    /** A claimed row and how often its send failed before. */
+    private record Claimed(Row row, String commandId, int attempts) {
+    }
+
+    /**
+     * Claims a batch of old rows, publishes them and marks them, in one transaction. Rows Kafka took are marked
+     * published; a row Kafka refuses for itself ({@link #refusedForItself}) is set aside at once, and one whose send
+     * failed while Kafka took others counts a failed attempt and is set aside after {@code max-publish-attempts}; so
+     * one bad row never holds up the others. A row whose send failed while nothing went out (Kafka down) is only
+     * tried again. Returns whether a full batch went out (there may be more).
+     */
+    private boolean sweepBatch(Connection c) throws SQLException, InterruptedException {
         c.setAutoCommit(false);
+        List<Claimed> rows = new ArrayList<>();
         try {
-            List<Row> rows = new ArrayList<>();
             try (PreparedStatement select = c.prepareStatement("SELECT id, aggregatetype, aggregateid, type, payload, "
-                    + "tracingspancontext FROM outbox_event WHERE published_at IS NULL AND created_at < ? "
-                    + "ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                    + "tracingspancontext, command_id, publish_attempts FROM outbox_event WHERE published_at IS NULL "
+                    + "AND created_at < ? ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED")) {
                 select.setTimestamp(1, Timestamp.from(Instant.now().minus(config.outbox().sweepAfter())));
                 select.setInt(2, config.outbox().batchSize());
                 try (ResultSet rs = select.executeQuery()) {
@@ -341,29 +362,56 @@ public class OutboxRelay {
                         if (pending.contains(rs.getObject(1, UUID.class))) {
                             continue; // sent by this process a moment ago; marked when acknowledged
                         }
-                        rows.add(new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getString(6)));
+                        rows.add(new Claimed(new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                                rs.getString(4), rs.getString(5), rs.getString(6)), rs.getString(7), rs.getInt(8)));
                     }
                 }
             }
             if (rows.isEmpty()) {
                 c.commit();
-                return 0;
+                return false;
             }
             List<CompletableFuture<Void>> sends = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                sends.add(send(row, false));
+            for (Claimed row : rows) {
+                sends.add(send(row.row(), false));
             }
-            try {
-                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new SQLException("publishing failed: " + e.getCause(), e);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            List<Row> sent = new ArrayList<>();
+            Map<Claimed, String> setAside = new LinkedHashMap<>();
+            List<Claimed> failed = new ArrayList<>();
+            int unanswered = 0;
+            for (int i = 0; i < rows.size(); i++) {
+                try {
+                    sends.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    sent.add(rows.get(i).row());
+                } catch (ExecutionException e) {
+                    Throwable refusal = refusedForItself(e.getCause());
+                    if (refusal != null) {
+                        setAside.put(rows.get(i), "Kafka refused it: " + refusal);
+                    } else {
+                        failed.add(rows.get(i));
+                    }
+                } catch (TimeoutException e) {
+                    unanswered++;
+                }
             }
-            mark(c, rows); // in the claiming transaction
+            mark(c, sent); // in the claiming transaction
+            if (!sent.isEmpty()) {
+                // Kafka took other rows meanwhile: these failures are the rows' own
+                List<UUID> counted = new ArrayList<>();
+                for (Claimed row : failed) {
+                    if (row.attempts() + 1 >= config.outbox().maxPublishAttempts()) {
+                        setAside.put(row, "its send failed " + (row.attempts() + 1) + " times while Kafka took other rows");
+                    } else {
+                        counted.add(row.row().id());
+                    }
+                }
+                countFailure(c, counted);
+            }
+            setAside(c, setAside);
             c.commit();
-            rows.forEach(x -> pending.remove(x.id()));
-            published.addAndGet(rows.size());
-            return rows.size();
+            published.addAndGet(sent.size());
+            return rows.size() == config.outbox().batchSize() && failed.isEmpty() && unanswered == 0;
         } catch (SQLException | RuntimeException | InterruptedException e) {
             try {
                 c.rollback();
@@ -373,6 +421,55 @@ public class OutboxRelay {
             throw e;
         } finally {
             c.setAutoCommit(true);
+            rows.forEach(x -> pending.remove(x.row().id()));
+        }
+    }
+
+    /**
+     * The exception saying Kafka refused the record for what it is (too large, not serialisable, an invalid topic name),
+     * which no retry changes, rather than for the state of the cluster; null if it did not.
+     */
+    static Throwable refusedForItself(Throwable failure) {
+        Throwable t = failure;
+        for (int i = 0; t != null && i < 20; i++, t = t.getCause()) {
+            if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException
+                    || t instanceof InvalidRecordException || t instanceof SerializationException
+                    || t instanceof InvalidTopicException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static void countFailure(Connection c, List<UUID> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement count = c.prepareStatement(
+                "UPDATE outbox_event SET publish_attempts = publish_attempts + 1 WHERE id = ANY (?)")) {
+            count.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            count.executeUpdate();
+        }
+    }
+
+    /** Marks rows that will never be published: published_at set (nothing sends them again), the reason kept. */
+    private static void setAside(Connection c, Map<Claimed, String> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement mark = c.prepareStatement(
+                "UPDATE outbox_event SET published_at = now(), publish_error = ? WHERE id = ?")) {
+            for (Map.Entry<Claimed, String> e : rows.entrySet()) {
+                Row row = e.getKey().row();
+                String reason = SafeText.escape(e.getValue(), 480);
+                LOG.errorf("outbox row %s (%s for %s, command %s) cannot be published and is set aside: %s; it stays "
+                        + "in outbox_event with publish_error set until the retention deletes it", row.id(), row.type(),
+                        row.topic(), e.getKey().commandId(), reason);
+                mark.setString(1, reason);
+                mark.setObject(2, row.id());
+                mark.addBatch();
+            }
+            mark.executeBatch();
         }
     }
 }

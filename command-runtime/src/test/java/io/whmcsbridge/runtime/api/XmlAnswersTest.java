@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class XmlAnswersTest {
 
@@ -35,5 +36,34 @@ class XmlAnswersTest {
         assertNull(XmlAnswers.read("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
                 + "<r><a>&x;</a></r>"));
         assertNull(XmlAnswers.read("<r><unclosed></r>"));
+    }
+
+    /**
+     * A document nested deeper than the bound, or with more elements than it, is not read (before: the recursive
+     * reading of a deep document threw a StackOverflowError inside the gateway).
+     */
+    @Test
+    void deepOrWideDocumentsAreGivenUpEarly() throws Exception {
+        int depth = 100_000;
+        String deep = "<a>".repeat(depth) + "x" + "</a>".repeat(depth);
+        long start = System.nanoTime();
+        assertNull(XmlAnswers.read(deep));
+        String wide = "<r>" + "<i>1</i>".repeat(XmlAnswers.MAX_ELEMENTS + 1) + "</r>";
+        assertNull(XmlAnswers.read(wide));
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "given up early");
+        String withinBounds = "<a>".repeat(XmlAnswers.MAX_DEPTH - 1) + "<b>x</b>" + "</a>".repeat(XmlAnswers.MAX_DEPTH - 1);
+        JsonNode n = XmlAnswers.read(withinBounds);
+        for (int i = 0; i < XmlAnswers.MAX_DEPTH - 2; i++) {
+            n = n.path("a");
+        }
+        assertEquals("x", n.path("b").asText());
+        assertNull(XmlAnswers.read("<r>" + "x".repeat(XmlAnswers.MAX_CHARS) + "</r>"), "longer than the bound");
+    }
+
+    /** Prefixed names are kept as written; comments and processing instructions are skipped; CDATA is text. */
+    @Test
+    void namesTextAndCdataReadAsBefore() throws Exception {
+        assertEquals(Json.MAPPER.readTree("{\"x:a\":\"1\",\"b\":\"<2>\",\"c\":\" \"}"),
+                XmlAnswers.read("<r><!-- c --><?pi x?><x:a>1</x:a><b><![CDATA[<2>]]></b><c> </c></r>"));
     }
 }

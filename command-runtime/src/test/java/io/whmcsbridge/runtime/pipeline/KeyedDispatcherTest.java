@@ -128,6 +128,32 @@ class KeyedDispatcherTest {
         sixth.get(5, TimeUnit.SECONDS);
     }
 
+    /**
+     * A task that throws an Error (StackOverflowError, OutOfMemoryError), both before and after it released its key
+     * early: its future fails with that Error, the next task of the key runs, and its admission place is free again.
+     */
+    @Test
+    void aTaskThrowingAnErrorReleasesItsKeyAndItsPlace() throws Exception {
+        KeyedDispatcher d = new KeyedDispatcher(pool, 1);
+        for (Error error : List.of(new StackOverflowError("deep"), new OutOfMemoryError("heap"))) {
+            for (boolean releasedFirst : new boolean[] { false, true }) {
+                d.admit().get(5, TimeUnit.SECONDS);
+                CompletableFuture<Void> bad = d.submit("k", release -> {
+                    if (releasedFirst) {
+                        release.run();
+                    }
+                    throw error;
+                });
+                ExecutionException e = assertThrows(ExecutionException.class, () -> bad.get(5, TimeUnit.SECONDS));
+                assertInstanceOf(error.getClass(), e.getCause());
+                d.admit().get(5, TimeUnit.SECONDS); // the place went back (maxPending is 1)
+                CompletableFuture<Void> next = d.submit("k", () -> { });
+                next.get(5, TimeUnit.SECONDS); // the key went on (its place is taken again by the next admit)
+            }
+        }
+        d.admit().get(5, TimeUnit.SECONDS);
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);
