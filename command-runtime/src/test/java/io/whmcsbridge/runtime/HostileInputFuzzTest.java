@@ -122,6 +122,12 @@ class HostileInputFuzzTest {
             List<Map.Entry<String, String>> expected = new ArrayList<>();
             form.forEach((k, vs) -> vs.forEach(v -> expected.add(Map.entry(utf8(k), utf8(v)))));
             assertEquals(expected, parse(PhpForm.body(form)));
+            if (form.keySet().stream().map(HostileInputFuzzTest::utf8).distinct().count() < form.size()) {
+                // found by the long run: names differing only in halves of surrogate pairs (the validator refuses
+                // such names before any gateway) must be refused here, not merged into one query parameter
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> PhpForm.query(form));
+                return;
+            }
             Map<String, String> query = PhpForm.query(form);
             String uri = io.whmcsbridge.runtime.api.PhpFormTest.queryUri(query);
             List<Map.Entry<String, String>> sent = new ArrayList<>();

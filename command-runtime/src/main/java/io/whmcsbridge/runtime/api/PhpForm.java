@@ -85,7 +85,12 @@ public final class PhpForm {
      */
     public static Map<String, String> query(MultivaluedMap<String, String> form) {
         Map<String, String> query = new LinkedHashMap<>();
-        form.forEach((k, v) -> query.put(utf8(k), utf8(v.get(0) == null ? "" : v.get(0))));
+        form.forEach((k, v) -> {
+            // two names that differ only in halves of surrogate pairs would become one: never merge a caller's pairs
+            if (query.put(utf8(k), utf8(v.get(0) == null ? "" : v.get(0))) != null) {
+                throw new IllegalArgumentException("two parameter names read the same once encoded as UTF-8");
+            }
+        });
         return query;
     }
 
