@@ -66,7 +66,9 @@ class BillingSecretsIT extends BillingItSupport {
     @Test
     void cardsOAuthSecretsAndSsoTokensReachNoTableEventLogOrStatus() throws Exception {
         String card = "4" + digits(15);
-        String cvv = digits(3) + "7";
+        // a leading zero: a JSON integer never has one, so no number another test stored (the bad-input corpus
+        // stores lists 0, 1, 2, ...) can read as this CVV; found when the corpus ran before this test in CI
+        String cvv = "0" + digits(2) + "7";
         String account = "9" + digits(11);
         String routing = "0" + digits(8);
         List<String> ids = new ArrayList<>();
