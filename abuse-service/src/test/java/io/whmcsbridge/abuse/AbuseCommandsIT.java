@@ -214,17 +214,9 @@ class AbuseCommandsIT {
     @Test
     void commandLeftInFlightByACrashBecomesUnknownAndIsNotSentAgain() {
         String id = newId();
-        // What a crashed process leaves: the IN_FLIGHT mark committed, the call gone out, no outcome recorded.
-        QuarkusTransaction.requiringNew().run(() -> {
-            CommandLog row = new CommandLog();
-            row.commandId = id;
-            row.type = CREATE;
-            row.action = "create";
-            row.status = CommandStatus.IN_FLIGHT;
-            row.receivedAt = Instant.now();
-            row.updatedAt = Instant.now();
-            row.persist();
-        });
+        // What a crashed process leaves: the IN_FLIGHT mark committed, the call gone out, no outcome recorded
+        // (a row of before leases: no holder, no lease).
+        inFlightElsewhere(id, null, null);
         client.send("k-crash", command(id, CREATE, params("service_id", 5, "category", "Spam", "additional_info", id), null));
         JsonNode data = client.awaitResult(id, WAIT).data();
         assertEquals("UNKNOWN", data.path("status").asText());
@@ -232,7 +224,7 @@ class AbuseCommandsIT {
         assertEquals(0, reportsFor(id).size(), "not sent again");
     }
 
-    /** What another replica leaves while its call is out: the row IN_FLIGHT under its lease. */
+    /** What another replica leaves while its call is out: the row IN_FLIGHT under its lease ({@code null}: none). */
     static void inFlightElsewhere(String id, String holder, Duration lease) {
         QuarkusTransaction.requiringNew().run(() -> {
             CommandLog row = new CommandLog();
@@ -243,7 +235,7 @@ class AbuseCommandsIT {
             row.receivedAt = Instant.now();
             row.updatedAt = Instant.now();
             row.leaseHolder = holder;
-            row.leaseUntil = Instant.now().plus(lease);
+            row.leaseUntil = lease == null ? null : Instant.now().plus(lease);
             row.persist();
         });
     }
