@@ -15,7 +15,11 @@ import java.util.concurrent.TimeUnit;
  */
 @ApplicationScoped
 public class RestClients {
-    private final Map<String, Object> clients = new ConcurrentHashMap<>();
+    private final Map<Key, Object> clients = new ConcurrentHashMap<>();
+
+    /** One client per instance, path and interface; looked up on every call, so nothing is built for the lookup. */
+    private record Key(String instance, String path, Class<?> api) {
+    }
 
     public <T> T client(ApiInstance instance, Class<T> api) {
         return client(instance, "", api);
@@ -26,16 +30,19 @@ public class RestClients {
      * configuration (an interface without a path of its own).
      */
     public <T> T client(ApiInstance instance, String path, Class<T> api) {
+        return api.cast(clients.computeIfAbsent(new Key(instance.name(), path, api), k -> build(instance, path, api)));
+    }
+
+    private static Object build(ApiInstance instance, String path, Class<?> api) {
         String base = instance.baseUrl().toString();
         URI uri = URI.create(path.isEmpty() ? base
                 : (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + (path.startsWith("/") ? path : "/" + path));
-        return api.cast(clients.computeIfAbsent(instance.name() + "|" + path + "|" + api.getName(), k -> QuarkusRestClientBuilder
-                .newBuilder()
+        return QuarkusRestClientBuilder.newBuilder()
                 .baseUri(uri)
                 .connectTimeout(instance.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(instance.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .property("microprofile.rest.client.disable.default.mapper", true)
                 .property("io.quarkus.rest.client.connection-pool-size", Math.max(instance.maxInFlight(), 1) * 2)
-                .build(api)));
+                .build(api);
     }
 }

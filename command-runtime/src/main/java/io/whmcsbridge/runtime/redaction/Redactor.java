@@ -177,9 +177,17 @@ public class Redactor {
                 out = out.replace(v, MASK);
             }
         }
+        // Every form the pattern knows has one of these characters; most parameter values (a category, a domain, a
+        // number) have none and need no regular expression run over them.
+        if (out.indexOf('=') < 0 && out.indexOf(':') < 0 && out.indexOf('<') < 0) {
+            return out;
+        }
         Matcher m = rules.textPattern().matcher(out);
+        if (!m.find()) {
+            return out;
+        }
         StringBuilder b = new StringBuilder();
-        while (m.find()) {
+        do {
             String replacement;
             if (m.group(1) != null) {
                 replacement = m.group(1) + MASK + m.group(3);
@@ -191,7 +199,7 @@ public class Redactor {
                 replacement = m.group(9) + '"' + MASK + '"';
             }
             m.appendReplacement(b, Matcher.quoteReplacement(replacement));
-        }
+        } while (m.find());
         m.appendTail(b);
         return b.toString();
     }
