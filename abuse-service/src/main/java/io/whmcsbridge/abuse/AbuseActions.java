@@ -16,7 +16,7 @@ public class AbuseActions implements ActionCatalogue {
 
     /**
      * Files an abuse report. Not idempotent: the API has no idempotency key, so a second call files a second
-     * report. {@code suspend_method} is checked against the documented values, not the seed example's
+     * report. {@code suspend_method} is checked against the documented values, not the vendor example's
      * {@code suspend}.
      */
     public static final ActionSpec CREATE = ActionSpec.builder(EventTypes.commandType(FAMILY, "create"), "create")

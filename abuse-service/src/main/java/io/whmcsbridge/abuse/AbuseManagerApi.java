@@ -9,8 +9,9 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * Abuse Manager Pro's API as the vendor documents it (seed 000): one endpoint, a form POST with {@code action},
- * authenticated by the {@code API_ID} header (the identifier of a WHMCS API credential; the secret is not used).
+ * Abuse Manager Pro's API as the vendor documents it (docs/apis/abuse-manager-pro.md): one endpoint, a form POST with
+ * {@code action}, authenticated by the {@code API_ID} header (the identifier of a WHMCS API credential; the secret is
+ * not used).
  */
 @RegisterRestClient(configKey = "abuse-manager-pro")
 @Path("/modules/addons/abusemanagerpro/includes/api.php")

@@ -43,8 +43,8 @@ public class AbuseManagerGateway implements ApiGateway {
 
     /**
      * Success is {@code {"status":"success","report_id":N}}; an error is
-     * {@code {"status":"error","error_code":"AMPnnn","error_description":"..."}} with any AMP code (the seed's table
-     * says AMP003 for missing parameters, its example AMP009). The seed prints the body wrapped in quotes, so a
+     * {@code {"status":"error","error_code":"AMPnnn","error_description":"..."}} with any AMP code (the vendor's table
+     * says AMP003 for missing parameters, its example AMP009). The vendor prints the body wrapped in quotes, so a
      * JSON string that itself holds the object is unwrapped.
      */
     static ApiOutcome read(ApiReply reply) {

@@ -20,10 +20,10 @@ class AbuseActionsTest {
         var ok = assertInstanceOf(ApiOutcome.Success.class,
                 AbuseManagerGateway.read(new ApiReply(200, "application/json", "{\"status\":\"success\",\"report_id\":92}")));
         assertEquals(92, ok.response().path("report_id").asInt());
-        // the seed prints the body wrapped in quotes; a JSON string holding the object is accepted
+        // the vendor page prints the body wrapped in quotes; a JSON string holding the object is accepted
         assertInstanceOf(ApiOutcome.Success.class, AbuseManagerGateway.read(new ApiReply(200, "application/json",
                 "\"{\\\"status\\\":\\\"success\\\",\\\"report_id\\\":92}\"")));
-        // the seed's example code AMP009 is not in its table: any AMP code is the API's own
+        // the vendor's example code AMP009 is not in its table: any AMP code is the API's own
         var err = assertInstanceOf(ApiOutcome.ApiError.class, AbuseManagerGateway.read(new ApiReply(200, "application/json",
                 "{\"status\":\"error\",\"error_code\":\"AMP009\",\"error_description\":\"Missing required parameters.\"}")));
         assertEquals("AMP009", err.error().code());

@@ -129,7 +129,7 @@ class AbuseCommandsIT {
         // input: no category, service_id not a number
         client.send("k-rej", command(missing, CREATE, params("service_id", "seventeen"), null));
         String badMethod = newId();
-        // input: the seed example's suspend_method 'suspend', which is not one of the documented values
+        // input: the vendor example's suspend_method 'suspend', which is not one of the documented values
         client.send("k-rej", command(badMethod, CREATE, params("service_id", 1, "category", "Spam",
                 "suspend_method", "suspend"), null));
         String unknownType = newId();

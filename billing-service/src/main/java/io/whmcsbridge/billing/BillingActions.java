@@ -17,10 +17,11 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The commands of billing-service: the 24 actions of the hosting billing API {@code whmcs.php} (seed 002), typed
- * {@code whmcs.billing.<action>}, and the WHMCS core API actions named in seed 003's {@code commandCategories},
+ * The commands of billing-service: the 24 actions of the hosting billing API {@code whmcs.php}, typed
+ * {@code whmcs.billing.<action>}, and the WHMCS core API actions named in its {@code commandCategories},
  * typed {@code whmcs.core.<Action>}. Nested names are objects in the command ({@code "params": {"firstname": ...}}
  * is sent as {@code params[firstname]}, {@code "invoices": [1, 2]} as {@code invoices[]} repeated).
+ * The APIs: docs/apis/billing-whmcs-php.md and docs/apis/whmcs-core.md.
  */
 @ApplicationScoped
 public class BillingActions implements ActionCatalogue {
@@ -218,7 +219,7 @@ public class BillingActions implements ActionCatalogue {
             "GetCurrencies", "ValidateLogin", "ListOAuthCredentials", "GetUsers", "GetPermissionsList", "GetProject",
             "GetProjects", "GetAffiliates");
 
-    /** Seed 003's commandCategories, in its order. */
+    /** The core API's commandCategories, in their documented order. */
     static final Map<String, List<String>> CORE_CATEGORIES = coreCategories();
 
     private static Map<String, List<String>> coreCategories() {
@@ -241,7 +242,7 @@ public class BillingActions implements ActionCatalogue {
     static final java.util.Set<String> CORE_PAGED = java.util.Set.of("GetClients", "GetOrders", "GetInvoices", "GetQuotes",
             "GetTickets", "GetUsers", "GetActivityLog");
 
-    /** Required parameters where the WHMCS documentation names them (API-NOTES.md); others pass through. */
+    /** Required parameters where WHMCS's documentation names them (docs/apis/whmcs-core.md); others pass through. */
     private static final Map<String, List<Param>> CORE_KNOWN = Map.of(
             "GetClientsDetails", List.of(Param.id("clientid"), Param.email("email")),
             "AddCredit", List.of(Param.id("clientid").required(), Param.string("description").required().maxLength(1000),
@@ -268,7 +269,7 @@ public class BillingActions implements ActionCatalogue {
     }
 
     /**
-     * What WHMCS's API reference names as secrets of the core actions (the seed names actions only): card and bank
+     * What WHMCS's API reference names as secrets of the core actions (the vendor names actions only): card and bank
      * account data, passwords and a security question's answer, domain transfer (EPP) codes, service and root
      * passwords, a gateway's stored card token, a ticket's access key, an OAuth client secret, a single sign-on token.
      */

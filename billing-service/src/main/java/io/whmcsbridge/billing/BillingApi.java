@@ -7,7 +7,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** The hosting billing API (seed 002): {@code whmcs.php}, a form POST with {@code action} and {@code token}. */
+/**
+ * The hosting billing API (docs/apis/billing-whmcs-php.md): {@code whmcs.php}, a form POST with {@code action} and
+ * {@code token}.
+ */
 @RegisterRestClient(configKey = "billing-api")
 @Path("/whmcs.php")
 interface BillingApi {

@@ -118,7 +118,7 @@ public class BillingGateway implements ApiGateway {
             code = ErrorCodes.http(reply.status());
             message = body.get("error").asText();
         } else if (!result.isEmpty() && body.hasNonNull("message")) {
-            // a result word the seed does not show ("error", "fail"): still the API saying no
+            // a result word the vendor page does not show ("error", "fail"): still the API saying no
             code = result;
             message = body.get("message").asText();
         } else {
@@ -136,9 +136,9 @@ public class BillingGateway implements ApiGateway {
     }
 
     /**
-     * One core API call. WHMCS cannot encode an answer as JSON when stored data is not UTF-8 (API-NOTES: "Error
-     * generating JSON encoded response: Malformed UTF-8 characters"); the action has run by then. A read is asked
-     * again with {@code responsetype=xml}, which carries such data, and read into the same shape
+     * One core API call. WHMCS cannot encode an answer as JSON when stored data is not UTF-8 (docs/apis/whmcs-core.md:
+     * "Error generating JSON encoded response: Malformed UTF-8 characters"); the action has run by then. A read is
+     * asked again with {@code responsetype=xml}, which carries such data, and read into the same shape
      * ({@link XmlAnswers}: values as text). Anything else is not sent again: its outcome is unknown.
      */
     static ApiOutcome callCore(WhmcsCoreApi api, MultivaluedMap<String, String> form, boolean idempotent,

@@ -9,10 +9,10 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * The WHMCS core API (seed 003): POST {@code includes/api.php} with {@code identifier}, {@code secret},
- * {@code action} and {@code responsetype=json}; the answer's {@code result} is {@code success} or {@code error}.
- * The seed's apiPattern puts the action in the query ({@code ?action=}) and its parameter list in the body: it goes
- * in both, with the same value, so either reading finds it.
+ * The WHMCS core API (docs/apis/whmcs-core.md): POST {@code includes/api.php} with {@code identifier}, {@code secret},
+ * {@code action} and {@code responsetype=json}; the answer's {@code result} is {@code success} or {@code error}. Its
+ * structure document's apiPattern puts the action in the query ({@code ?action=}) and its parameter list in the body:
+ * it goes in both, with the same value, so either reading finds it.
  */
 @RegisterRestClient(configKey = "whmcs-core")
 @Path("/includes/api.php")

@@ -33,7 +33,7 @@ class BillingActionsTest {
         assertEquals(true, catalogue.byType("whmcs.core.GetInvoices").get().idempotent());
     }
 
-    /** The billing API's failure shapes, each as its seed page shows it, and its two success words. */
+    /** The billing API's failure shapes, each as its vendor page shows it, and its two success words. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "code -1          | {\"code\": -1, \"message\": \"invalid invoice id 123 at whmcs_eu status - Unpaid\"} | -1 | invalid invoice id 123",
@@ -56,7 +56,7 @@ class BillingActionsTest {
         assertEquals("WHMCS_REFUSED", err.error().code());
         assertEquals("WHMCS ApplyCredit failed: Amount exceeds customer credit balance", err.error().message());
         assertEquals(body, err.error().upstream());
-        // a result word the seed does not show, with a message, is still the API saying no
+        // a result word the vendor page does not show, with a message, is still the API saying no
         var other = assertInstanceOf(ApiOutcome.ApiError.class, BillingGateway.readBilling(new ApiReply(200, "application/json",
                 "{\"result\": \"error\", \"message\": \"system_error\"}")));
         assertEquals("error", other.error().code());

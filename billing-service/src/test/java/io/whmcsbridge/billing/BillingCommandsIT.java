@@ -180,7 +180,7 @@ class BillingCommandsIT extends BillingItSupport {
 
     /**
      * Client 12346's name is stored in Latin-1, so WHMCS answers its details with "Error generating JSON encoded
-     * response: Malformed UTF-8 characters" (API-NOTES). The read is asked again as XML and succeeds.
+     * response: Malformed UTF-8 characters" (docs/apis/whmcs-core.md). The read is asked again as XML and succeeds.
      */
     @Test
     void aReadWhmcsCannotEncodeAsJsonIsReadAsXml() {

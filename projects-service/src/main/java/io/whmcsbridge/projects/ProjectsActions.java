@@ -14,10 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Every method of the seed's "Remote API Resource Action Reference", as {@code whmcs.projects.<method>}. The
+ * Every method of the vendor's "Remote API Resource Action Reference", as {@code whmcs.projects.<method>}. The
  * resource chain ({@code projects.{project_id}.actions}) takes its ids from the command's params; the other params
- * go to the API's {@code params} JSON (filters, record fields: the seed leaves them to the sandbox, so they pass
+ * go to the API's {@code params} JSON (filters, record fields: the vendor leaves them to its sandbox, so they pass
  * through). Reads and deletes are idempotent, creates are not; updates are treated as idempotent (see README).
+ * The API: docs/apis/wbteampro.md.
  */
 @ApplicationScoped
 public class ProjectsActions implements ActionCatalogue {

@@ -16,11 +16,11 @@ import org.jboss.resteasy.reactive.RestQuery;
 import java.util.Map;
 
 /**
- * wbTeamPro's Remote API (seed 001). The clean URL form {@code api.php/v1/<resource>/<id>/<sub>/<json|xml>} with the
- * HTTP method of the operation, or the direct form {@code api.php?action=v1.<resource>.<id>.<format>}; credentials,
- * {@code method} and {@code params} (a JSON string) travel as query parameters (GET, DELETE) or form fields (POST,
- * PUT). Forms are sent encoded by {@code PhpForm.body} (names too); query names and values are encoded by the
- * client.
+ * wbTeamPro's Remote API (docs/apis/wbteampro.md). The clean URL form
+ * {@code api.php/v1/<resource>/<id>/<sub>/<json|xml>} with the HTTP method of the operation, or the direct form
+ * {@code api.php?action=v1.<resource>.<id>.<format>}; credentials, {@code method} and {@code params} (a JSON string)
+ * travel as query parameters (GET, DELETE) or form fields (POST, PUT). Forms are sent encoded by {@code PhpForm.body}
+ * (names too); query names and values are encoded by the client.
  */
 @RegisterRestClient(configKey = "wbteampro")
 @Path("/modules/addons/wbteampro/api.php")

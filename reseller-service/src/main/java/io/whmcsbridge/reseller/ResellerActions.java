@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The 13 client functions of the VoIP reseller API (seed 004), each a command {@code whmcs.reseller.<function>}.
+ * The 13 client functions of the VoIP reseller API, each a command {@code whmcs.reseller.<function>}.
  * Reads and the two setters are idempotent (setting the same values again changes nothing); {@code addCharge},
  * {@code addPayment} move money and {@code signupClient} creates a client, so they are not.
+ * The API: docs/apis/voip-reseller.md.
  */
 @ApplicationScoped
 public class ResellerActions implements ActionCatalogue {

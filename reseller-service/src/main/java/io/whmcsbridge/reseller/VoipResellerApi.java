@@ -11,9 +11,9 @@ import org.jboss.resteasy.reactive.RestQuery;
 import java.util.Map;
 
 /**
- * The VoIP reseller API as VoIP.ms documents it (seed 004): one endpoint ({@code api/v1/rest.php}, configurable),
- * called with {@code api_username}, {@code api_password}, {@code method} and the function's parameters, as a GET
- * query or a POST form; the answer is JSON with a {@code status} word.
+ * The VoIP reseller API as VoIP.ms documents it (docs/apis/voip-reseller.md): one endpoint ({@code api/v1/rest.php},
+ * configurable), called with {@code api_username}, {@code api_password}, {@code method} and the function's parameters,
+ * as a GET query or a POST form; the answer is JSON with a {@code status} word.
  */
 @RegisterRestClient(configKey = "voip-reseller")
 interface VoipResellerApi {

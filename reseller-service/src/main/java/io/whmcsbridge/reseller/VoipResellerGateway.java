@@ -81,7 +81,7 @@ public class VoipResellerGateway implements ApiGateway {
     }
 
     /**
-     * The seed prints getCharges with keys 0, 1, 3; PHP encodes such an array as {@code {"0":..,"1":..,"3":..}}.
+     * The vendor prints getCharges with keys 0, 1, 3; PHP encodes such an array as {@code {"0":..,"1":..,"3":..}}.
      * Consumers get a JSON array either way, in key order.
      */
     static ObjectNode listsAsArrays(ObjectNode body) {

@@ -42,7 +42,7 @@ class ResellerActionsTest {
 
     @Test
     void aPhpListWithGapsArrivesAsAnArray() {
-        // the seed's getCharges: keys 0, 1, 3, which json_encode writes as an object; keys 10 and 2 sort as numbers
+        // the vendor's getCharges: keys 0, 1, 3, which json_encode writes as an object; keys 10 and 2 sort as numbers
         String answer = "{\"status\":\"success\",\"charges\":{\"0\":{\"id\":\"475568\"},\"1\":{\"id\":\"475567\"},"
                 + "\"3\":{\"id\":\"467988\"},\"10\":{\"id\":\"1\"},\"2\":{\"id\":\"2\"}},"
                 + "\"balance\":{\"current_balance\":\"8.0588\"}}";

@@ -73,7 +73,7 @@ class ResellerCommandsIT {
         return run(function, params, null);
     }
 
-    /** Each function once with what the seed shows, and once with what the API refuses. */
+    /** Each function once with what the vendor page shows, and once with what the API refuses. */
     static Stream<Arguments> functions() {
         String unique = UUID.randomUUID().toString().substring(0, 8);
         return Stream.of(
@@ -136,7 +136,7 @@ class ResellerCommandsIT {
         BigDecimal shown = new BigDecimal(balance.path("response").path("balance").path("current_balance").asText());
         assertEquals(0, before.subtract(new BigDecimal("1.25")).compareTo(shown),
                 "balance " + before + " - 1.25 = " + shown);
-        // the charge is listed; the seed's list with a gap in its keys still reaches us as an array
+        // the charge is listed; the vendor page's list with a gap in its keys still reaches us as an array
         JsonNode listed = run("getCharges", params("client", JOHN)).path("response").path("charges");
         assertTrue(listed.isArray(), listed.toString());
         JsonNode last = listed.get(listed.size() - 1);

@@ -13,12 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Abuse Manager Pro's API (seed 000): one endpoint, {@code action=create}, authenticated by the {@code API_ID}
- * header. Settings: {@code abuse.api-id} (default {@value #DEFAULT_API_ID}), {@code abuse.missing-params-code}
- * (default {@code AMP003}, the error table's code; the seed's example shows {@code AMP009}),
- * {@code abuse.first-report-id} (default 1).
+ * Abuse Manager Pro's API (docs/apis/abuse-manager-pro.md): one endpoint, {@code action=create}, authenticated by the
+ * {@code API_ID} header. Settings: {@code abuse.api-id} (default {@value #DEFAULT_API_ID}),
+ * {@code abuse.missing-params-code} (default {@code AMP003}, the error table's code; the vendor's example shows
+ * {@code AMP009}), {@code abuse.first-report-id} (default 1).
  * <p>
- * Where the seed is silent: errors are answered with HTTP 200 and the error JSON (a PHP addon's usual way);
+ * Where the vendor is silent: errors are answered with HTTP 200 and the error JSON (a PHP addon's usual way);
  * {@code suspend_method} is stored as sent (the addon is not documented to check it); services with an odd id have
  * the dedicated IP {@code 192.0.2.<id % 250>}, even ids have none, so the documented {@code (No Dedicated IP)}
  * default is reachable.

@@ -27,22 +27,22 @@ import java.util.function.Function;
 /**
  * Two APIs of one WHMCS installation, sharing its state.
  * <ul>
- * <li>{@value #BILLING_PATH}: the hosting billing API of seed 002. Form POST (or GET) with {@code action} and
- * {@code token}; success is {@code "result":"OK"} or {@code "success"} and each failure comes in the shape its page
- * shows: {@code {"code":-1,"message"}}, {@code {"code":-3,"message"}} (request_cancellation),
+ * <li>{@value #BILLING_PATH}: the hosting billing API (docs/apis/billing-whmcs-php.md). Form POST (or GET) with
+ * {@code action} and {@code token}; success is {@code "result":"OK"} or {@code "success"} and each failure comes in the
+ * shape its page shows: {@code {"code":-1,"message"}}, {@code {"code":-3,"message"}} (request_cancellation),
  * {@code {"result":"-1","message"}} (get_invoices), {@code {"result":-1,"error"}} (get_related_invoices) and
- * add_contact's map of error keys. A wrong token answers {@code {"code":-1,"message":"Invalid token or access
- * denied"}} (the get_clientgroups page). Bodies of success have the fields of the pages' examples.</li>
- * <li>{@value #CORE_PATH}: the WHMCS core API of seed 003 ({@code identifier}, {@code secret}, {@code action} in the
- * body or the query string, {@code responsetype=json}; {@code result} success/error, money as strings). Emulated:
- * WhmcsDetails, GetClientsDetails, GetInvoices (paged by {@code limitstart}/{@code limitnum}, filtered by
- * {@code userid} and {@code status}), GetInvoice, CreateInvoice, AddInvoicePayment, AddCredit, GetCredits,
- * ModuleSuspend, and the actions whose parameters or answers carry secrets: AddPayMethod (a card or bank account;
- * only its last four digits are kept), CreateOAuthCredential and ListOAuthCredentials (the client secret),
- * CreateSsoToken (an access token and the single sign-on URL that carries it); other actions answer an error
- * naming them. {@code responsetype=xml} gives the same answers as
- * WHMCS's XML ({@code <whmcsapi>}, a list repeats its element). Client {@value #LEGACY_CLIENT} has a last name
- * stored in Latin-1: its details answer {@value #JSON_ENCODING_ERROR} in JSON and only XML carries them.</li>
+ * add_contact's map of error keys. A wrong token answers {@code {"code":-1,"message":"Invalid token or access denied"}}
+ * (the get_clientgroups page). Bodies of success have the fields of the pages' examples.</li>
+ * <li>{@value #CORE_PATH}: the WHMCS core API (docs/apis/whmcs-core.md; {@code identifier}, {@code secret},
+ * {@code action} in the body or the query string, {@code responsetype=json}; {@code result} success/error, money as
+ * strings). Emulated: WhmcsDetails, GetClientsDetails, GetInvoices (paged by {@code limitstart}/{@code limitnum},
+ * filtered by {@code userid} and {@code status}), GetInvoice, CreateInvoice, AddInvoicePayment, AddCredit, GetCredits,
+ * ModuleSuspend, and the actions whose parameters or answers carry secrets: AddPayMethod (a card or bank account; only
+ * its last four digits are kept), CreateOAuthCredential and ListOAuthCredentials (the client secret), CreateSsoToken
+ * (an access token and the single sign-on URL that carries it); other actions answer an error naming them.
+ * {@code responsetype=xml} gives the same answers as WHMCS's XML ({@code <whmcsapi>}, a list repeats its element).
+ * Client {@value #LEGACY_CLIENT} has a last name stored in Latin-1: its details answer {@value #JSON_ENCODING_ERROR} in
+ * JSON and only XML carries them.</li>
  * </ul>
  * Settings: {@code billing.token}, {@code core.identifier}, {@code core.secret}.
  * <p>
@@ -226,7 +226,7 @@ public final class BillingSim implements SimulatedApi {
 
     private synchronized SimReply billing(SimRequest r, SimContext context) {
         if (!token.equals(r.param("token"))) {
-            // the failure the seed shows for get_clientgroups; an invalid or expired token is refused the same way
+            // get_clientgroups' documented failure; an invalid or expired token is refused the same way
             return SimReply.authError(200, "application/json", code(-1, "Invalid token or access denied"));
         }
         String action = r.param("action");

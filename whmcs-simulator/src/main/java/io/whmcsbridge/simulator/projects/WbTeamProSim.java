@@ -25,15 +25,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * wbTeamPro's Remote API (seed 001): {@value #BASE}{@code .php/v1/<resource>[/<id>[/<sub>]]/<json|xml>} (also the
- * rewritten {@code api/v1/...} and the direct {@code api.php?action=v1.projects.100.json}), {@code username} and the
- * MD5 of the password, the HTTP method or a {@code method} parameter, {@code params} as a JSON string. Answers are
- * the request/response envelope ({@code request.code}, {@code response.data} paging, the resource keys) in JSON or
- * XML. After 3 failed logins from one address, that address is banned (HTTP 403) until {@link #reset()}.
- * Settings: {@code projects.username} (default {@value #DEFAULT_USERNAME}), {@code projects.password} (default
+ * wbTeamPro's Remote API (docs/apis/wbteampro.md): {@value #BASE}{@code .php/v1/<resource>[/<id>[/<sub>]]/<json|xml>}
+ * (also the rewritten {@code api/v1/...} and the direct {@code api.php?action=v1.projects.100.json}), {@code username}
+ * and the MD5 of the password, the HTTP method or a {@code method} parameter, {@code params} as a JSON string. Answers
+ * are the request/response envelope ({@code request.code}, {@code response.data} paging, the resource keys) in JSON or
+ * XML. After 3 failed logins from one address, that address is banned (HTTP 403) until {@link #reset()}. Settings:
+ * {@code projects.username} (default {@value #DEFAULT_USERNAME}), {@code projects.password} (default
  * {@value #DEFAULT_PASSWORD}).
  * <p>
- * Where the seed is silent: scalars are strings in JSON (as PHP returns database rows) and text in XML, lists in
+ * Where the vendor is silent: scalars are strings in JSON (as PHP returns database rows) and text in XML, lists in
  * XML are elements with {@code type="array"} holding {@code <item>}s; errors carry their HTTP status in
  * {@code request.code} (400 missing field, 401 login failed, 403 banned, 404 not found, 405 method not allowed).
  */

@@ -19,20 +19,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The VoIP reseller client functions (seed 004; VoIP.ms's REST API): {@code GET} or {@code POST}
+ * The VoIP reseller client functions (VoIP.ms's REST API; docs/apis/voip-reseller.md): {@code GET} or {@code POST}
  * {@value #PATH} with {@code api_username}, {@code api_password}, {@code method} and the function's parameters,
  * answering JSON whose {@code status} is {@code success} or an error word. Settings:
  * {@code reseller.api-username} (default {@value #DEFAULT_USERNAME}), {@code reseller.api-password} (default
  * {@value #DEFAULT_PASSWORD}).
  * <p>
- * State: clients (one seeded, 561115, as in the seed's examples, with a plain-text password the API returns),
+ * State: clients (one seeded, 561115, as in the vendor's examples, with a plain-text password the API returns),
  * packages, charges, deposits, thresholds, balance-management settings, and a balance per client that charges
- * lower and payments raise. {@code test=true} checks a charge or payment without applying it. Where the seed is
+ * lower and payments raise. {@code test=true} checks a charge or payment without applying it. Where the vendor is
  * silent: every answer is HTTP 200 (the status word carries the outcome), amounts have at most 2 decimals
  * ({@code invalid_charge} / {@code invalid_payment} otherwise), and passwords need at least 8 characters
  * ({@code weak_password}).
  * <p>
- * Lists are PHP arrays: the seed prints the seeded client's charges with keys 0, 1 and 3, and PHP's
+ * Lists are PHP arrays: the vendor prints the seeded client's charges with keys 0, 1 and 3, and PHP's
  * {@code json_encode} writes an array whose keys are not 0..n-1 as a JSON object ({@code {"0":..,"1":..,"3":..}}),
  * so {@code getCharges} of 561115 answers an object while other lists are JSON arrays.
  */
@@ -126,7 +126,7 @@ public final class VoipResellerSim implements SimulatedApi {
         john.put("phone_number", "5551112222");
         john.put("balance_management", "1");
         clients.put(SEEDED_CLIENT, john);
-        // the seed's own examples, key 2 missing as printed
+        // the vendor's own examples, key 2 missing as printed
         charges.put(SEEDED_CLIENT, new PhpList()
                 .put(0, new Movement(475568, "2010-10-29", new BigDecimal("2.00"), "DID5551234567"))
                 .put(1, new Movement(475567, "2010-10-29", new BigDecimal("1.00"), "SETUP5551234567"))
