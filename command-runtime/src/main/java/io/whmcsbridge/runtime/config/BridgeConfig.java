@@ -157,7 +157,7 @@ public interface BridgeConfig {
         @WithDefault("5s")
         Duration sweepAfter();
 
-        /** Published rows older than this are deleted. */
+        /** Published rows older than this are deleted; with {@link #relayEnabled()} false, every row this old. */
         @WithDefault("7d")
         Duration retention();
 
