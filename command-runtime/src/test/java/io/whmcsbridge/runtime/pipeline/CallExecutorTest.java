@@ -1,5 +1,7 @@
 package io.whmcsbridge.runtime.pipeline;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.whmcsbridge.runtime.tracing.Tracing;
 import io.whmcsbridge.model.CommandStatus;
 import io.whmcsbridge.model.ErrorCodes;
 import io.whmcsbridge.model.Json;
@@ -59,6 +61,7 @@ class CallExecutorTest {
             }
         };
         executor.gateway = gateway;
+        executor.tracing = new Tracing(OpenTelemetry.noop().getTracer("test"), null, null);
         return executor;
     }
 
