@@ -35,7 +35,8 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 @ApplicationScoped
 public class Tracing {
     public static final String UNKNOWN = "unknown";
-    static final String SCOPE = "io.whmcsbridge.command-runtime";
+    /** The instrumentation scope of every span the pipeline makes. */
+    public static final String SCOPE = "io.whmcsbridge.command-runtime";
     private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     public static final AttributeKey<String> EVENT_ID = stringKey("cloudevents.event_id");
