@@ -29,8 +29,8 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
  * instances, this service's topics and the command id (the idempotency key, at most 200 characters, no control
  * characters); a type or instance nobody configured reads {@value #UNKNOWN}, as in the metrics. No parameter value,
  * answer, credential or error text is ever put on a span. With the SDK disabled ({@code quarkus.otel.sdk.disabled},
- * the default without an OTLP endpoint) every span is OpenTelemetry's no-op one: it carries the emitter's context
- * along and costs next to nothing.
+ * the default without an OTLP endpoint) every span is the invalid one, made by nothing: a check of a flag per span,
+ * and the command's own {@code traceparent} goes on to its result unchanged.
  */
 @ApplicationScoped
 public class Tracing {
@@ -68,6 +68,8 @@ public class Tracing {
     boolean sdkDisabled;
 
     private Tracer tracer;
+    /** False with the SDK disabled: then no span is made at all (Quarkus' disabled SDK would still make and drop them). */
+    private boolean on;
 
     Tracing() {
     }
@@ -77,23 +79,33 @@ public class Tracing {
         this.tracer = tracer;
         this.catalogue = catalogue;
         this.instances = instances;
+        this.on = true;
+    }
+
+    /** For tests: tracing as it is without an OTLP endpoint. */
+    public static Tracing off() {
+        return new Tracing();
     }
 
     @PostConstruct
     void init() {
-        // Disabled, Quarkus still builds an SDK tracer (spans made, then dropped); the no-op one makes none.
-        tracer = (sdkDisabled ? OpenTelemetry.noop() : openTelemetry).getTracer(SCOPE);
+        on = !sdkDisabled;
+        tracer = openTelemetry.getTracer(SCOPE);
     }
 
     /** The span of a command read from its topic: a child of the trace context it carries, else a new trace. */
     public Span command(IncomingCommand command) {
+        if (!on) {
+            return Span.getInvalid();
+        }
         var event = command.event();
-        var span = tracer.spanBuilder("command " + type(event.type())).setSpanKind(SpanKind.CONSUMER)
+        String type = type(event.type());
+        var span = tracer.spanBuilder("command " + type).setSpanKind(SpanKind.CONSUMER)
                 .setParent(TraceParents.parent(event.extension("traceparent"), event.extension("tracestate")))
                 .setAttribute(MESSAGING_SYSTEM, "kafka")
                 .setAttribute(MESSAGING_OPERATION, "process")
                 .setAttribute(EVENT_ID, event.id())
-                .setAttribute(EVENT_TYPE, type(event.type()));
+                .setAttribute(EVENT_TYPE, type);
         if (command.topic() != null) {
             span.setAttribute(DESTINATION, command.topic());
         }
@@ -108,12 +120,18 @@ public class Tracing {
 
     /** What the command was found to be: its action ({@code null}: none) and instance, both as labels. */
     public void read(Span command, String action, String instance) {
+        if (!command.isRecording()) {
+            return;
+        }
         command.setAttribute(ACTION, action == null ? UNKNOWN : action);
         command.setAttribute(INSTANCE, instance(instance));
     }
 
     /** The stored outcome; FAILED and UNKNOWN mark the span as an error (REJECTED was the sender's doing). */
     public static void outcome(Span command, CommandStatus status, String errorCode, int attempts) {
+        if (!command.isRecording()) {
+            return;
+        }
         command.setAttribute(STATUS, status.name());
         command.setAttribute(ATTEMPTS, (long) attempts);
         if (errorCode != null) {
@@ -134,6 +152,9 @@ public class Tracing {
 
     /** One attempt of an API call: {@code action} is the catalogue's, {@code instance} a configured one. */
     public Span attempt(Context parent, String action, String instance, int attempt) {
+        if (!on) {
+            return Span.getInvalid();
+        }
         return tracer.spanBuilder("call " + action).setSpanKind(SpanKind.CLIENT).setParent(parent)
                 .setAttribute(ACTION, action)
                 .setAttribute(INSTANCE, instance)
@@ -151,6 +172,9 @@ public class Tracing {
 
     /** Database work of a command ({@code operation}: a fixed name such as {@code complete}). */
     public Span database(Context parent, String operation) {
+        if (!on) {
+            return Span.getInvalid();
+        }
         return tracer.spanBuilder("db " + operation).setSpanKind(SpanKind.CLIENT).setParent(parent)
                 .setAttribute(DB_SYSTEM, "postgresql")
                 .setAttribute(DB_OPERATION, operation)
@@ -162,7 +186,7 @@ public class Tracing {
      * span for a result); a row stored without one gets no span rather than a trace of its own.
      */
     public Span publish(String topic, String traceparent, boolean sweep) {
-        if (traceparent == null) {
+        if (!on || traceparent == null) {
             return Span.getInvalid();
         }
         return tracer.spanBuilder("publish " + topic).setSpanKind(SpanKind.PRODUCER)
@@ -176,9 +200,13 @@ public class Tracing {
 
     /** A command arriving over HTTP, a child of the caller's {@code traceparent} header if it is a W3C one. */
     public Span ingress(String type, String traceparent, String tracestate) {
-        return tracer.spanBuilder("ingress " + type(type)).setSpanKind(SpanKind.SERVER)
+        if (!on) {
+            return Span.getInvalid();
+        }
+        String label = type(type);
+        return tracer.spanBuilder("ingress " + label).setSpanKind(SpanKind.SERVER)
                 .setParent(TraceParents.parent(traceparent, tracestate))
-                .setAttribute(EVENT_TYPE, type(type))
+                .setAttribute(EVENT_TYPE, label)
                 .startSpan();
     }
 

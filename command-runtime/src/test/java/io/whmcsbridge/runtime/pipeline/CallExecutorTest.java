@@ -1,6 +1,5 @@
 package io.whmcsbridge.runtime.pipeline;
 
-import io.opentelemetry.api.OpenTelemetry;
 import io.whmcsbridge.runtime.tracing.Tracing;
 import io.whmcsbridge.model.CommandStatus;
 import io.whmcsbridge.model.ErrorCodes;
@@ -61,7 +60,7 @@ class CallExecutorTest {
             }
         };
         executor.gateway = gateway;
-        executor.tracing = new Tracing(OpenTelemetry.noop().getTracer("test"), null, null);
+        executor.tracing = Tracing.off();
         return executor;
     }
 
