@@ -15,6 +15,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.whmcsbridge.model.CloudEvent;
 import io.whmcsbridge.model.Json;
+import io.whmcsbridge.runtime.config.TracingConfigSource;
 import io.whmcsbridge.runtime.testing.BridgeTestClient;
 import io.whmcsbridge.runtime.testing.ServiceTestResource;
 import io.whmcsbridge.runtime.testing.SimulatorTestResource;
@@ -24,6 +25,7 @@ import io.whmcsbridge.simulator.SimContext;
 import io.whmcsbridge.simulator.WhmcsSimulator;
 import io.whmcsbridge.simulator.projects.WbTeamProSim;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,11 +67,14 @@ class ProjectsTracesIT {
     static final String KEY = "projects-it-key-77d1";
     static final List<String> SECRETS = List.of(KEY, "apiadmin", "6611648ab7b88b272be46867bee39103");
 
-    /** The SDK on (as WHMCS_TRACING_OTLP_ENDPOINT would turn it on), exporting to {@link InMemorySpans}. */
+    /**
+     * An OTLP endpoint configured, as WHMCS_TRACING_OTLP_ENDPOINT does: the SDK is on. The spans go to
+     * {@link InMemorySpans} (with a {@code SpanExporter} bean Quarkus makes no OTLP exporter), every 20 ms.
+     */
     public static class Traced implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.otel.sdk.disabled", "false", "quarkus.otel.bsp.schedule.delay", "20ms");
+            return Map.of(TracingConfigSource.ENDPOINT, "http://127.0.0.1:4317", "quarkus.otel.bsp.schedule.delay", "20ms");
         }
     }
 
@@ -139,6 +144,13 @@ class ProjectsTracesIT {
     static Object attr(SpanData span, String key) {
         return span.getAttributes().asMap().entrySet().stream().filter(e -> e.getKey().getKey().equals(key))
                 .map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+
+    @Test
+    void theEndpointTurnedTheSdkOn() {
+        assertFalse(ConfigProvider.getConfig().getValue("quarkus.otel.sdk.disabled", Boolean.class));
+        assertEquals("http://127.0.0.1:4317",
+                ConfigProvider.getConfig().getValue("quarkus.otel.exporter.otlp.traces.endpoint", String.class));
     }
 
     @Test
