@@ -172,6 +172,29 @@ class ProjectsTracesIT {
         assertEquals(SpanKind.PRODUCER, tree.one(RESULTS).getKind());
     }
 
+    /** Commands on a few keys at once, each handed to a worker: every one's spans stay in its own emitter's trace. */
+    @Test
+    void concurrentCommandsKeepTheirOwnContexts() {
+        List<String> traceparents = new java.util.ArrayList<>();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            String traceparent = newTraceparent();
+            String id = newId();
+            traceparents.add(traceparent);
+            ids.add(id);
+            client.send("project-cc-" + (i % 3), traced(id, "whmcs.projects.findProjects", params(), null, traceparent));
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            client.awaitResult(ids.get(i), WAIT);
+            String traceparent = traceparents.get(i);
+            SpanTree tree = SpanTree.await(exporter, traceId(traceparent), t -> t.has(RESULTS) && t.has(FIND), WAIT);
+            SpanData command = tree.one(FIND);
+            assertEquals(spanId(traceparent), command.getParentSpanId());
+            assertEquals(ids.get(i), attr(command, "cloudevents.event_id"));
+            assertEquals(List.of("db lookup", "call findProjects", "db complete", RESULTS), tree.childNames(command));
+        }
+    }
+
     @Test
     void aRetriedCallIsOneSpanPerAttempt() {
         sim.context().answerNext(WbTeamProSim.NAME, new SimContext.Canned(503, "text/plain", "busy", 1));
