@@ -1,5 +1,7 @@
 package io.whmcsbridge.runtime.api;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.semconv.HttpAttributes;
 import io.vertx.core.http.HttpClientResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -30,6 +32,8 @@ public record ApiReply(int status, String contentType, String body) {
         try (response) {
             String ct = response.getMediaType() == null ? null : response.getMediaType().toString();
             int status = response.getStatus();
+            // on the span of the call attempt that is reading it (the pipeline's tracing makes it current)
+            Span.current().setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
             Charset charset = charset(response.getMediaType());
             Object entity = entity(response);
             int declared = response.getLength();

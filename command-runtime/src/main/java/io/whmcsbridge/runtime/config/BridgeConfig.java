@@ -33,6 +33,8 @@ public interface BridgeConfig {
     /** The replicas of this service as one fleet (fleet-wide circuits, rate limits and caps). */
     Fleet fleet();
 
+    Tracing tracing();
+
     interface Instance {
         /** Base URL of the WHMCS installation (the API paths are appended). */
         URI baseUrl();
@@ -285,5 +287,13 @@ public interface BridgeConfig {
          */
         @WithDefault("1s")
         Duration heartbeat();
+    }
+
+    interface Tracing {
+        /**
+         * An OTLP collector to export spans to; the OpenTelemetry SDK is on only with one ({@link TracingConfigSource}
+         * reads it before this mapping exists and sets Quarkus' keys from it).
+         */
+        Optional<String> otlpEndpoint();
     }
 }

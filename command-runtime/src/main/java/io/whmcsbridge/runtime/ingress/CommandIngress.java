@@ -2,10 +2,13 @@ package io.whmcsbridge.runtime.ingress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.whmcsbridge.model.CloudEvent;
 import io.whmcsbridge.model.CommandData;
 import io.whmcsbridge.model.ErrorCodes;
 import io.whmcsbridge.model.Json;
+import io.whmcsbridge.model.TraceContext;
 import io.whmcsbridge.runtime.api.ApiInstances;
 import io.whmcsbridge.runtime.catalogue.ActionCatalogue;
 import io.whmcsbridge.runtime.catalogue.ActionSpec;
@@ -13,10 +16,13 @@ import io.whmcsbridge.runtime.catalogue.ParamValidator;
 import io.whmcsbridge.runtime.config.BridgeConfig;
 import io.whmcsbridge.runtime.redaction.Redactor;
 import io.whmcsbridge.runtime.store.CommandStore;
+import io.whmcsbridge.runtime.tracing.TraceParents;
+import io.whmcsbridge.runtime.tracing.Tracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,6 +54,8 @@ public class CommandIngress {
     CommandStore store;
     @Inject
     Redactor redactor;
+    @Inject
+    Tracing tracing;
 
     /**
      * @param caller who sent it (recorded as the command's source {@code http:<name>}); it must be allowed to send
@@ -55,6 +63,30 @@ public class CommandIngress {
      * @throws IngressProblem when the command cannot be accepted; nothing is recorded then
      */
     public Receipt accept(CommandRequest request, Caller caller) {
+        return accept(request, caller, null, null);
+    }
+
+    /**
+     * {@link #accept(CommandRequest, Caller)} for a caller that sent W3C trace context headers: the command's span
+     * is their child, and the command carries its context on to the pipeline. Headers that are not W3C trace
+     * context are ignored (a new trace), never a reason to refuse the command.
+     */
+    public Receipt accept(CommandRequest request, Caller caller, String traceparent, String tracestate) {
+        Span span = tracing.ingress(request.type(), traceparent, tracestate);
+        try {
+            Receipt receipt = accept(request, caller, span, traceparent, tracestate);
+            span.setAttribute(Tracing.EVENT_ID, receipt.commandId());
+            span.setAttribute(Tracing.INGRESS_RESULT, receipt.duplicate() ? "duplicate" : "accepted");
+            return receipt;
+        } catch (IngressProblem e) {
+            span.setAttribute(Tracing.INGRESS_RESULT, String.valueOf(e.status()));
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private Receipt accept(CommandRequest request, Caller caller, Span span, String traceparent, String tracestate) {
         if (request.type() == null || request.type().isBlank()) {
             throw new IngressProblem(400, ErrorCodes.VALIDATION, "type is required, e.g. \"whmcs." + config.family() + ".<action>\"");
         }
@@ -89,14 +121,39 @@ public class CommandIngress {
         data.set("params", request.params());
         data.put("instance", instance);
         CloudEvent command = new CloudEvent(CloudEvent.SPEC_VERSION, id, caller.source(), spec.type(), null,
-                Instant.now(), CloudEvent.JSON, data, Map.of());
+                Instant.now(), CloudEvent.JSON, data, traceExtensions(span, traceparent, tracestate));
         String hash = Sha256.hex(canonical(request.type(), instance, key, request.params()));
-        return switch (store.accept(command, key, spec.action(), instance, redactor.redact(request.params(), spec).toString(), hash)) {
+        Span db = tracing.database(Context.root().with(span), "accept");
+        CommandStore.Acceptance accepted;
+        try {
+            accepted = store.accept(command, key, spec.action(), instance, redactor.redact(request.params(), spec).toString(), hash);
+        } finally {
+            db.end();
+        }
+        return switch (accepted) {
             case ACCEPTED -> new Receipt(id, false);
             case ALREADY_ACCEPTED -> new Receipt(id, true);
             case CONFLICT -> throw new IngressProblem(409, "ID_CONFLICT", "command id '" + id
                     + "' was used before for a different command; use a new id");
         };
+    }
+
+    /**
+     * The command's trace context: the ingress span's, or without an SDK the caller's headers as they came (when they
+     * are W3C trace context; anything else is left out).
+     */
+    private static Map<String, String> traceExtensions(Span span, String traceparent, String tracestate) {
+        String received = traceparent == null ? null : TraceContext.normaliseTraceparent(traceparent);
+        String continued = TraceParents.continuing(received, span);
+        if (continued == null) {
+            return Map.of();
+        }
+        Map<String, String> ext = new HashMap<>();
+        ext.put("traceparent", continued);
+        if (received != null && tracestate != null && TraceContext.tracestateProblem(tracestate) == null) {
+            ext.put("tracestate", tracestate);
+        }
+        return ext;
     }
 
     /** Type, instance, key and params with object keys sorted, so field order does not change the hash. */

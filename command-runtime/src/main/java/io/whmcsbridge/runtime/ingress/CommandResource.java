@@ -84,7 +84,8 @@ public class CommandResource {
     @APIResponse(responseCode = "422", description = "Invalid parameters, unknown instance")
     public Response send(byte[] body, @Context ContainerRequestContext request, @Context UriInfo uri) {
         CommandRequest command = read(body, CommandRequest.class, config.ingress().maxBodyBytes());
-        CommandIngress.Receipt receipt = ingress.accept(command, Caller.of(request));
+        CommandIngress.Receipt receipt = ingress.accept(command, Caller.of(request),
+                request.getHeaderString("traceparent"), request.getHeaderString("tracestate"));
         URI location = uri.getBaseUriBuilder().path("commands").path(receipt.commandId()).build();
         return Response.accepted(new Accepted(receipt.commandId(), CommandStatus.RECEIVED.name(), location.getPath(),
                 receipt.duplicate())).location(location).build();

@@ -1,6 +1,9 @@
 package io.whmcsbridge.runtime.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.whmcsbridge.model.ErrorCodes;
 import io.whmcsbridge.model.ErrorInfo;
 import io.whmcsbridge.runtime.api.AnswerTooLargeException;
@@ -13,6 +16,7 @@ import io.whmcsbridge.runtime.guard.InstanceGuard;
 import io.whmcsbridge.runtime.guard.InstanceGuards;
 import io.whmcsbridge.runtime.ops.BridgeMetrics;
 import io.whmcsbridge.runtime.redaction.Redactor;
+import io.whmcsbridge.runtime.tracing.Tracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -39,6 +43,8 @@ public class CallExecutor {
     Redactor redactor;
     @Inject
     BridgeMetrics metrics;
+    @Inject
+    Tracing tracing;
 
     /** What a failed attempt means for the next step. */
     private record Verdict(boolean retry, Outcome terminal) {
@@ -87,7 +93,9 @@ public class CallExecutor {
             AnswerTooLargeException tooLarge = null;
             Error crash = null;
             String label = "Error";
-            try {
+            // current while the gateway runs, so the reply's HTTP status lands on it
+            Span span = tracing.attempt(Context.current(), action.action(), instance.name(), attempt);
+            try (Scope ignored = span.makeCurrent()) {
                 outcome = gateway.call(instance, action, params);
                 label = outcome.getClass().getSimpleName();
             } catch (InterruptedException e) {
@@ -109,6 +117,8 @@ public class CallExecutor {
                 permit.release(outcome != null || tooLarge != null, auth != null,
                         auth == null ? null : auth.error().code());
                 metrics.apiCall(action.action(), instance.name(), label, Duration.ofNanos(System.nanoTime() - start));
+                Tracing.attempted(span, label, outcome instanceof ApiOutcome.Success);
+                span.end();
             }
             Verdict verdict;
             if (crash != null) {

@@ -1,5 +1,8 @@
 package io.whmcsbridge.runtime.pipeline;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.whmcsbridge.model.CloudEvent;
@@ -8,6 +11,7 @@ import io.whmcsbridge.model.UnreadableCommandException;
 import io.whmcsbridge.runtime.command.IncomingCommand;
 import io.whmcsbridge.runtime.config.BridgeConfig;
 import io.whmcsbridge.runtime.ops.BridgeMetrics;
+import io.whmcsbridge.runtime.tracing.Tracing;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,6 +56,8 @@ public class CommandConsumer {
     CommandProcessor processor;
     @Inject
     BridgeMetrics metrics;
+    @Inject
+    Tracing tracing;
 
     private ExecutorService workers;
     private KeyedDispatcher dispatcher;
@@ -117,8 +123,12 @@ public class CommandConsumer {
             return message.nack(e);
         }
         IncomingCommand command = new IncomingCommand(event, key, topic, partition, offset);
+        // The span goes with the command to its worker explicitly: the thread that hands the task over may be another
+        // command's worker (an admission freed by it), whose context must not leak into this one.
+        Span span = tracing.command(command);
         if (topic == null || partition == null) {
-            return accept(command, () -> true).thenAccept(done -> done.whenComplete((v, err) -> settle(message, command, err)));
+            return accept(command, span, () -> true)
+                    .thenAccept(done -> done.whenComplete((v, err) -> settle(message, command, span, err)));
         }
         // A record of a partition revoked while it waited is not started: the new owner reads it again.
         long generation = handOver.generation(topic, partition);
@@ -129,13 +139,27 @@ public class CommandConsumer {
             started.set(handOver.tryStart(t, p, generation));
             return started.get();
         };
-        return accept(command, stillOurs)
-                .thenAccept(done -> done.whenComplete((v, err) -> settle(message, command, err)
+        return accept(command, span, stillOurs)
+                .thenAccept(done -> done.whenComplete((v, err) -> settle(message, command, span, err)
                         .whenComplete((x, e) -> {
                             if (started.get()) {
                                 handOver.finished(t, p); // after the ack: the offset commit at a revocation covers it
                             }
                         })));
+    }
+
+    /** {@link #settle(Message, IncomingCommand, Throwable)}, then the command's span ends, saying how. */
+    private CompletionStage<Void> settle(Message<byte[]> message, IncomingCommand command, Span span, Throwable err) {
+        if (err != null) {
+            DeadLetter dead = DeadLetter.in(err);
+            if (dead != null) {
+                Tracing.ended(span, "dead-letter", true);
+            } else {
+                Tracing.ended(span, notStarted(err) || notStarted(err.getCause()) ? "not-started" : "not-finished",
+                        false);
+            }
+        }
+        return settle(message, command, err).whenComplete((v, e) -> span.end());
     }
 
     /**
@@ -178,14 +202,16 @@ public class CommandConsumer {
      * Admits a command (waiting while too many are pending) and schedules it after earlier commands of its key. The
      * returned stage completes on admission, with a future that completes when the outcome has committed. When its
      * turn comes, the command starts only if {@code mayStart} says so (its partition is still this replica's);
-     * otherwise its future fails with a {@link CancellationException}.
+     * otherwise its future fails with a {@link CancellationException}. While it runs on its worker, {@code span} is
+     * the current span there.
      */
-    private CompletionStage<CompletableFuture<Void>> accept(IncomingCommand command, BooleanSupplier mayStart) {
+    private CompletionStage<CompletableFuture<Void>> accept(IncomingCommand command, Span span, BooleanSupplier mayStart) {
+        Context context = Context.root().with(span);
         return dispatcher.admit().thenApply(v -> dispatcher.submit(command.orderingKey(), releaseKey -> {
             if (!mayStart.getAsBoolean()) {
                 throw new CancellationException("partition handed over: not started");
             }
-            try {
+            try (Scope ignored = context.makeCurrent()) {
                 processor.process(command, releaseKey);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -1,6 +1,9 @@
 package io.whmcsbridge.runtime.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.whmcsbridge.model.CloudEvent;
 import io.whmcsbridge.model.CloudEventCodec;
 import io.whmcsbridge.model.CommandData;
@@ -17,6 +20,8 @@ import io.whmcsbridge.runtime.config.BridgeConfig;
 import io.whmcsbridge.runtime.ops.BridgeMetrics;
 import io.whmcsbridge.runtime.redaction.Redactor;
 import io.whmcsbridge.runtime.store.CommandStore;
+import io.whmcsbridge.runtime.tracing.TraceParents;
+import io.whmcsbridge.runtime.tracing.Tracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import io.whmcsbridge.runtime.store.DatabaseAnswers;
@@ -46,6 +51,9 @@ import java.util.concurrent.ConcurrentMap;
  * without the parameters, then without the response; what cannot be stored at all, or keeps failing past the bound,
  * goes to the DLQ with the reason ({@link DeadLetter}), with the outcome when the API had answered. So no record can
  * hold its key or its partition forever, and an API answer already received is never thrown away.
+ * <p>
+ * The command's span (the consumer's) is the current span while it runs: its attributes, the database work's spans and
+ * the result's {@code traceparent} come from it.
  */
 @ApplicationScoped
 public class CommandProcessor {
@@ -70,6 +78,8 @@ public class CommandProcessor {
     BridgeMetrics metrics;
     @Inject
     DatabaseAnswers database;
+    @Inject
+    Tracing tracing;
     /** The results producer's largest request: every result event is cut to fit it. */
     @ConfigProperty(name = "mp.messaging.outgoing.results.max.request.size", defaultValue = "1048576")
     int maxRequestSize;
@@ -154,6 +164,7 @@ public class CommandProcessor {
         String action = spec.map(ActionSpec::action).orElse(null);
 
         Optional<ApiInstance> instance = instances.get(instanceName);
+        tracing.read(Span.current(), action, instanceName);
         ParamValidator.Result checked = spec.isPresent() && data != null && instance.isPresent()
                 ? ParamValidator.validate(spec.get(), data.params()) : null;
         Outcome outcome;
@@ -194,7 +205,7 @@ public class CommandProcessor {
                     outcome = executor.execute(instance.get(), spec.get(), checked.params(), gate);
                 } catch (SendGate.Aborted e) {
                     // nothing was sent: the row goes back to what it was, so the next owner claims and calls
-                    durably("undoing the claim of a call never sent", () -> {
+                    durably("undoing the claim of a call never sent", "unclaim", () -> {
                         store.unclaim(command, claim);
                         return null;
                     });
@@ -202,7 +213,7 @@ public class CommandProcessor {
                 }
             }
         } else {
-            CommandStore.Seen seen = durably("looking the command up", () -> store.lookup(command.id()));
+            CommandStore.Seen seen = durably("looking the command up", "lookup", () -> store.lookup(command.id()));
             if (seen != null && seen.status() == CommandStatus.IN_FLIGHT && checked != null && checked.valid()) {
                 // an idempotent call another replica still had out when it handed the partition over
                 CommandStatus after = claim(command, action, instanceName, redactedParams, gate).before();
@@ -245,7 +256,7 @@ public class CommandProcessor {
      */
     private CommandStore.Claim claim(IncomingCommand command, String action, String instanceName, String redactedParams,
             SendGate gate) throws InterruptedException, StoreFailure, SendGate.Aborted {
-        CommandStore.Claim claim = durably("marking the call in flight",
+        CommandStore.Claim claim = durably("marking the call in flight", "claim",
                 () -> store.claimForCall(command, action, instanceName, redactedParams));
         if (claim.heldElsewhere()) {
             LOG.infof("command %s is in flight at replica %s; waiting for its outcome", command.id(), claim.holder());
@@ -257,7 +268,7 @@ public class CommandProcessor {
                     gate.interrupted(e);
                 }
                 gate.busy();
-                claim = durably("marking the call in flight",
+                claim = durably("marking the call in flight", "claim",
                         () -> store.claimForCall(command, action, instanceName, redactedParams));
             }
         }
@@ -299,8 +310,9 @@ public class CommandProcessor {
 
     private void republish(IncomingCommand command, CommandStatus status) throws InterruptedException {
         LOG.infof("command %s seen before (%s): publishing its stored result again", command.id(), status);
+        Tracing.ended(Span.current(), "seen-before", false);
         try {
-            durably("publishing the stored result again", () -> {
+            durably("publishing the stored result again", "republish", () -> {
                 store.republish(command);
                 return null;
             });
@@ -320,10 +332,13 @@ public class CommandProcessor {
             Outcome outcome, long startedNanos) throws InterruptedException {
         long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
         Instant at = Instant.now();
+        // a consumer of the result continues this command's trace
+        String traceparent = TraceParents.continuing(command.event().extension("traceparent"), Span.current());
         ResultEvents.Built result;
         StoreFailure refused;
         try {
-            result = ResultEvents.fitted(command, source(), action, outcome, durationMs, at, maxRequestSize);
+            result = ResultEvents.fitted(command, traceparent, source(), action, outcome, durationMs, at,
+                    maxRequestSize);
             refused = store(command, action, instanceName, redactedParams, result, outcome);
             if (refused != null && redactedParams != null) {
                 LOG.warnf("command %s: the database refused its outcome (%s); storing it without the parameters",
@@ -341,8 +356,8 @@ public class CommandProcessor {
             String why = "not stored: the database refused the outcome (" + refused.code() + ")";
             LOG.warnf("command %s: the database refused its outcome again (%s); storing it without the response",
                     command.id(), refused.reason());
-            ResultEvents.Built minimal = ResultEvents.built(command, source(), action, outcome.shrunk(why, -1, 0, true),
-                    durationMs, at);
+            ResultEvents.Built minimal = ResultEvents.built(command, traceparent, source(), action,
+                    outcome.shrunk(why, -1, 0, true), durationMs, at);
             refused = store(command, action, instanceName, null, minimal, outcome);
             if (refused != null) {
                 throw deadLetter(command, outcome, result == null ? minimal : result,
@@ -352,6 +367,8 @@ public class CommandProcessor {
         }
         Outcome stored = result.outcome();
         metrics.commandFinished(action, stored.status());
+        Tracing.outcome(Span.current(), stored.status(), stored.error() == null ? null : stored.error().code(),
+                stored.attempts());
         if (stored.status() == CommandStatus.SUCCEEDED) {
             LOG.debugf("command %s %s %s", command.id(), action, stored.status());
         } else {
@@ -367,7 +384,7 @@ public class CommandProcessor {
         Outcome o = result.outcome();
         String code = o.error() == null ? null : o.error().code();
         try {
-            durably("recording the outcome", () -> {
+            durably("recording the outcome", "complete", () -> {
                 store.complete(command, action, instanceName, redactedParams, result.event(), result.json(),
                         o.status(), code, o.attempts());
                 return null;
@@ -427,8 +444,16 @@ public class CommandProcessor {
         return config.processing().eventSource().orElse("whmcs-event-bridge/" + config.family() + "-service");
     }
 
-    /** Runs database work with the bound of tries; see {@link StoreRetry}. */
-    private <T> T durably(String what, Callable<T> work) throws InterruptedException, StoreFailure {
-        return storeRetry.run(what, work);
+    /** Runs database work with the bound of tries ({@link StoreRetry}), in a span named by {@code operation}. */
+    private <T> T durably(String what, String operation, Callable<T> work) throws InterruptedException, StoreFailure {
+        Span span = tracing.database(Context.current(), operation);
+        try {
+            return storeRetry.run(what, work);
+        } catch (StoreFailure f) {
+            span.setStatus(StatusCode.ERROR, f.refused() ? "refused" : "failed");
+            throw f;
+        } finally {
+            span.end();
+        }
     }
 }

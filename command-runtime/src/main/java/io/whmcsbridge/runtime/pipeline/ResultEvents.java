@@ -32,12 +32,15 @@ public final class ResultEvents {
         return UUID.nameUUIDFromBytes(("result:" + commandId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    public static CloudEvent build(IncomingCommand command, String source, String action, Outcome outcome,
-            long durationMs, Instant completedAt) {
+    /**
+     * @param traceparent the result's trace context (the command span's, or the command's own when nothing traces
+     *                    here); null for none
+     */
+    public static CloudEvent build(IncomingCommand command, String traceparent, String source, String action,
+            Outcome outcome, long durationMs, Instant completedAt) {
         ResultData data = new ResultData(command.id(), action, outcome.status(), outcome.response(), outcome.error(),
                 outcome.attempts(), durationMs, completedAt);
         Map<String, String> ext = new LinkedHashMap<>();
-        String traceparent = command.event().extension("traceparent");
         if (traceparent != null) {
             ext.put("traceparent", traceparent);
         }
@@ -52,21 +55,23 @@ public final class ResultEvents {
      * {@code {"omitted": ..., "bytes": <its size>}}, then the error's texts are cut; status, error code and attempts
      * always stay. So every command gets a result that can be published.
      */
-    static Built fitted(IncomingCommand command, String source, String action, Outcome outcome, long durationMs,
-            Instant completedAt, int maxRequestSize) {
+    static Built fitted(IncomingCommand command, String traceparent, String source, String action, Outcome outcome,
+            long durationMs, Instant completedAt, int maxRequestSize) {
         int max = maxRequestSize - RECORD_OVERHEAD - utf8Length(command.orderingKey());
-        Built full = built(command, source, action, outcome, durationMs, completedAt);
+        Built full = built(command, traceparent, source, action, outcome, durationMs, completedAt);
         long size = utf8Length(full.json());
         if (size <= max) {
             return full;
         }
         String why = "the result of " + size + " bytes does not fit in a result event (at most " + Math.max(max, 0)
                 + " bytes: the results producer's max.request.size less the key and headers)";
-        Built cut = built(command, source, action, outcome.shrunk(why, size, 4096, false), durationMs, completedAt);
+        Built cut = built(command, traceparent, source, action, outcome.shrunk(why, size, 4096, false), durationMs,
+                completedAt);
         if (cut.json().getBytes(StandardCharsets.UTF_8).length <= max) {
             return cut;
         }
-        return built(command, source, action, outcome.shrunk(why, size, 0, false), durationMs, completedAt);
+        return built(command, traceparent, source, action, outcome.shrunk(why, size, 0, false), durationMs,
+                completedAt);
     }
 
     /** UTF-8 bytes of {@code s}; counted only when it might matter (a UTF-16 unit is at most 3 bytes). */
@@ -74,9 +79,9 @@ public final class ResultEvents {
         return s.length() < 4096 ? 3 * s.length() : s.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    static Built built(IncomingCommand command, String source, String action, Outcome outcome, long durationMs,
-            Instant completedAt) {
-        CloudEvent event = build(command, source, action, outcome, durationMs, completedAt);
+    static Built built(IncomingCommand command, String traceparent, String source, String action, Outcome outcome,
+            long durationMs, Instant completedAt) {
+        CloudEvent event = build(command, traceparent, source, action, outcome, durationMs, completedAt);
         return new Built(event, new String(CloudEventCodec.writeStructured(event), StandardCharsets.UTF_8), outcome);
     }
 }

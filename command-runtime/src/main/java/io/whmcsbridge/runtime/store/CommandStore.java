@@ -243,7 +243,7 @@ public class CommandStore {
             }
             if (updated == 1) {
                 return insertOutbox(c, command.id(), command.orderingKey(), result.type(), json,
-                        command.event().extension("traceparent"));
+                        result.extension("traceparent"));
             }
             return queueStoredResult(c, command);
         });

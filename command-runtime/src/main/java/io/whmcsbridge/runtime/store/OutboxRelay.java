@@ -1,6 +1,8 @@
 package io.whmcsbridge.runtime.store;
 
 import io.agroal.api.AgroalDataSource;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -10,6 +12,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.whmcsbridge.model.CloudEvent;
 import io.whmcsbridge.model.EventTypes;
 import io.whmcsbridge.runtime.config.BridgeConfig;
+import io.whmcsbridge.runtime.tracing.Tracing;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -86,6 +89,8 @@ public class OutboxRelay {
     MutinyEmitter<byte[]> results;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    Tracing tracing;
 
     private final BlockingQueue<Row> committed = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final ConcurrentLinkedQueue<Row> acknowledged = new ConcurrentLinkedQueue<>();
@@ -239,13 +244,15 @@ public class OutboxRelay {
     }
 
     /**
-     * Sends without waiting for the acknowledgement.
+     * Sends without waiting for the acknowledgement. The send's span is a child of the trace context stored with the
+     * row (this thread has none of its own); the record carries that context unchanged, as its event does.
      *
      * @param markLater queue the row to be marked once acknowledged (the sweep marks its rows itself)
      */
     private CompletableFuture<Void> send(Row row, boolean markLater) throws InterruptedException {
         unacked.acquire();
         pending.add(row.id());
+        Span span = tracing.publish(row.topic(), row.traceparent(), !markLater);
         RecordHeaders headers = new RecordHeaders();
         headers.add("content-type", CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
         headers.add("id", row.id().toString().getBytes(StandardCharsets.UTF_8));
@@ -263,21 +270,30 @@ public class OutboxRelay {
                         if (markLater) {
                             acknowledged.add(row);
                         }
+                        span.end();
                         sent.complete(null);
                     }, failure -> {
                         unacked.release();
                         pending.remove(row.id());
                         LOG.warnf("could not publish outbox row %s (%s); the sweep publishes it later", row.id(),
                                 failure.toString());
+                        failed(span, failure);
                         sent.completeExceptionally(failure);
                     });
         } catch (RuntimeException e) {
             unacked.release();
             pending.remove(row.id());
             LOG.warnf("could not publish outbox row %s (%s); the sweep publishes it later", row.id(), e.toString());
+            failed(span, e);
             sent.completeExceptionally(e);
         }
         return sent;
+    }
+
+    /** The span of a send Kafka did not take: its exception's class only (a message may quote the record). */
+    private static void failed(Span span, Throwable failure) {
+        span.setStatus(StatusCode.ERROR, failure.getClass().getSimpleName());
+        span.end();
     }
 
     /** Marks acknowledged results published and deletes acknowledged commands (their params are unredacted). */

@@ -1,5 +1,6 @@
 package io.whmcsbridge.runtime.pipeline;
 
+import io.whmcsbridge.runtime.tracing.Tracing;
 import io.whmcsbridge.model.CommandStatus;
 import io.whmcsbridge.model.ErrorCodes;
 import io.whmcsbridge.model.Json;
@@ -59,6 +60,7 @@ class CallExecutorTest {
             }
         };
         executor.gateway = gateway;
+        executor.tracing = Tracing.off();
         return executor;
     }
 

@@ -31,7 +31,7 @@ class ResultEventsTest {
     @Test
     void aResultThatFitsIsLeftAlone() {
         Outcome ok = Outcome.succeeded(Json.MAPPER.createObjectNode().put("result", "success"), 1);
-        ResultEvents.Built b = ResultEvents.fitted(command("k"), "src", "get_invoice", ok, 5, Instant.now(), LIMIT);
+        ResultEvents.Built b = ResultEvents.fitted(command("k"), null, "src", "get_invoice", ok, 5, Instant.now(), LIMIT);
         assertSame(ok, b.outcome());
     }
 
@@ -39,7 +39,7 @@ class ResultEventsTest {
     @Test
     void aResponseTooLargeForARecordIsReplacedByAMarker() {
         var response = Json.MAPPER.createObjectNode().put("result", "success").put("message", "A".repeat(3_000_000));
-        ResultEvents.Built b = ResultEvents.fitted(command("k"), "src", "download_invoice",
+        ResultEvents.Built b = ResultEvents.fitted(command("k"), null, "src", "download_invoice",
                 Outcome.succeeded(response, 2), 5, Instant.now(), LIMIT);
         assertTrue(size(b) < LIMIT - ResultEvents.RECORD_OVERHEAD, "fits: " + size(b));
         assertEquals(CommandStatus.SUCCEEDED, b.outcome().status());
@@ -53,7 +53,7 @@ class ResultEventsTest {
     @Test
     void anErrorTooLargeForARecordIsCut() {
         Outcome failed = Outcome.failed(new ErrorInfo("-1", "m".repeat(2_000_000), true, "u".repeat(2_000_000)), 3);
-        ResultEvents.Built b = ResultEvents.fitted(command("k".repeat(1000)), "src", "get_invoice", failed, 5,
+        ResultEvents.Built b = ResultEvents.fitted(command("k".repeat(1000)), null, "src", "get_invoice", failed, 5,
                 Instant.now(), LIMIT);
         assertTrue(size(b) < LIMIT, "fits: " + size(b));
         assertEquals(CommandStatus.FAILED, b.outcome().status());

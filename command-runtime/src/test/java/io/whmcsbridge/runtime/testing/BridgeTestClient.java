@@ -167,6 +167,11 @@ public final class BridgeTestClient implements AutoCloseable {
         throw new AssertionError("fewer than " + count + " matching DLQ records within " + timeout);
     }
 
+    /** Every record of the results topic so far (with its key and headers). */
+    public List<ConsumerRecord<String, byte[]>> resultRecords() {
+        return snapshot(EventTypes.resultsTopic(family));
+    }
+
     /** Every record of the DLQ topic so far. */
     public List<ConsumerRecord<String, byte[]>> dlqRecords() {
         return snapshot(EventTypes.dlqTopic(family));
