@@ -25,9 +25,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The Grafana dashboard and the Prometheus alert rules are true at any number of replicas: a value every replica
  * reports for the whole fleet (the outbox table's backlog, a fleet-wide circuit) is taken with max, never summed;
- * consumer lag is per consumer group and counts each partition once. With promtool installed (Debian: {@code apt-get
- * install prometheus}) the rules' own tests run, and the dashboard's fleet panels are evaluated over three replicas'
- * series; without it those two tests are skipped with a message.
+ * consumer lag is per consumer group and counts each partition once. Every alert says what to do (a runbook in
+ * deploy/README.md) and shows on the dashboard; the overlays' PrometheusRule is alerts.yml. With promtool installed
+ * (Debian: {@code apt-get install prometheus}) the rules' own tests run, and the dashboard's fleet panels are evaluated
+ * over three replicas' series; without it those two tests are skipped with a message.
  */
 class MonitoringTest {
     static final Set<String> FLEET_WIDE = Set.of("whmcs_outbox_backlog", "whmcs_circuit_open");
