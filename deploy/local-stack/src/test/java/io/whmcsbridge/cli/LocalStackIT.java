@@ -187,13 +187,20 @@ class LocalStackIT {
         return p.waitFor();
     }
 
+    /**
+     * HTTP/1.1, as Prometheus and the probes speak it: the JDK client's default h2c upgrade against the service once
+     * failed mid-answer on /q/metrics ("Frame type(55) length(2260256) exceeds MAX_FRAME_SIZE").
+     */
+    static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+
     static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     static java.net.http.HttpResponse<String> get(int port, String path, String key) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + key).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
     }
