@@ -1,6 +1,7 @@
 package io.whmcsbridge.runtime.ops;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -19,8 +20,12 @@ import java.time.Duration;
 /**
  * The service's Prometheus metrics: {@code whmcs_commands_total{action,status}}, {@code whmcs_api_call_seconds}
  * (histogram by action, instance and outcome), {@code whmcs_outbox_backlog}, {@code whmcs_circuit_open{instance}}
- * (fleet-wide), {@code whmcs_fleet_replicas},
- * {@code whmcs_commands_in_flight}. Labels never carry parameters or secrets.
+ * (fleet-wide), {@code whmcs_fleet_replicas}, {@code whmcs_commands_dlq_total}, {@code whmcs_outbox_published_total} and
+ * {@code whmcs_outbox_set_aside_total} (rows that will never be published). Labels never carry parameters or secrets.
+ *
+ * <p>The counters the alert rules watch with {@code increase()} exist from the start at 0: Prometheus sees no increase
+ * in a series' first sample, so a counter registered at its first event would hide the first dead letter or UNKNOWN
+ * outcome of every replica.
  */
 @ApplicationScoped
 public class BridgeMetrics {
@@ -42,12 +47,24 @@ public class BridgeMetrics {
         Gauge.builder("whmcs_fleet_replicas", guards, InstanceGuards::replicas)
                 .description("Live replicas of the service as this one counts them (fleet-wide limits are divided by it)")
                 .tag("family", config.family()).register(registry);
+        FunctionCounter.builder("whmcs_outbox_published_total", relay, OutboxRelay::publishedCount)
+                .description("Outbox rows this replica published (results, and commands accepted over HTTP)")
+                .tag("family", config.family()).register(registry);
+        FunctionCounter.builder("whmcs_outbox_set_aside_total", relay, OutboxRelay::setAsideCount)
+                .description("Outbox rows this replica set aside because Kafka refused them: never published")
+                .tag("family", config.family()).register(registry);
+        dlqCounter();
+        labels.actions().forEach(action -> commandCounter(action, CommandStatus.UNKNOWN));
     }
 
     public void commandFinished(String action, CommandStatus status) {
-        Counter.builder("whmcs_commands_total").description("Commands by action and terminal status")
-                .tag("family", config.family()).tag("action", labels.action(action))
-                .tag("status", status.name()).register(registry).increment();
+        commandCounter(labels.action(action), status).increment();
+    }
+
+    private Counter commandCounter(String actionLabel, CommandStatus status) {
+        return Counter.builder("whmcs_commands_total").description("Commands by action and terminal status")
+                .tag("family", config.family()).tag("action", actionLabel)
+                .tag("status", status.name()).register(registry);
     }
 
     public void apiCall(String action, String instance, String outcome, Duration took) {
@@ -57,7 +74,12 @@ public class BridgeMetrics {
     }
 
     public void dlq() {
-        Counter.builder("whmcs_commands_dlq_total").description("Records that could not be read as commands")
-                .tag("family", config.family()).register(registry).increment();
+        dlqCounter().increment();
+    }
+
+    private Counter dlqCounter() {
+        return Counter.builder("whmcs_commands_dlq_total")
+                .description("Records sent to the DLQ: not a command, or a command that could not be finished")
+                .tag("family", config.family()).register(registry);
     }
 }

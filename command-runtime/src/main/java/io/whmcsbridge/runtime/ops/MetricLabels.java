@@ -27,6 +27,11 @@ public class MetricLabels {
         this.actions = actions;
     }
 
+    /** The catalogue's actions: every action label but {@value #UNKNOWN}. */
+    public Set<String> actions() {
+        return actions;
+    }
+
     /** {@code action} if it is one of the catalogue's actions, else {@value #UNKNOWN}. */
     public String action(String action) {
         return action != null && actions.contains(action) ? action : UNKNOWN;

@@ -98,6 +98,7 @@ public class OutboxRelay {
     /** Rows sent and not yet marked (or failed): the sweep leaves them alone, so this process sends a row once. */
     private final Set<UUID> pending = ConcurrentHashMap.newKeySet();
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong setAsideRows = new AtomicLong();
     private volatile long backlog;
     private volatile boolean sweepRequested = true;
     private volatile boolean stopping;
@@ -194,6 +195,11 @@ public class OutboxRelay {
 
     public long publishedCount() {
         return published.get();
+    }
+
+    /** Rows this process set aside (Kafka refused them): results that will never be published. */
+    public long setAsideCount() {
+        return setAsideRows.get();
     }
 
     private synchronized void ensureStarted() {
@@ -427,6 +433,7 @@ public class OutboxRelay {
             setAside(c, setAside);
             c.commit();
             published.addAndGet(sent.size());
+            setAsideRows.addAndGet(setAside.size());
             return rows.size() == config.outbox().batchSize() && failed.isEmpty() && unanswered == 0;
         } catch (SQLException | RuntimeException | InterruptedException e) {
             try {

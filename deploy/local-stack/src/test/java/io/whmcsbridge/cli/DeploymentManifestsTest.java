@@ -3,9 +3,9 @@ package io.whmcsbridge.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -240,17 +240,14 @@ class DeploymentManifestsTest {
         return all;
     }
 
+    /** Every manifest under deploy/k8s (patches aside: Kustomize applies them), each with its {@code _file}. */
     List<JsonNode> k8sDocuments() throws IOException {
         List<JsonNode> docs = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root.resolve("deploy/k8s"))) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                try (var parser = new YAMLFactory().createParser(f.toFile())) {
-                    YAML.readValues(parser, JsonNode.class).forEachRemaining(d -> {
-                        if (d != null && !d.isNull()) {
-                            ((ObjectNode) d).put("_file", root.relativize(f).toString());
-                            docs.add(d);
-                        }
-                    });
+            for (Path f : files.filter(f -> f.toString().endsWith(".yaml") && !f.toString().endsWith(".patch.yaml")).sorted().toList()) {
+                for (JsonNode d : Kustomize.documents(f)) {
+                    ((ObjectNode) d).put("_file", root.relativize(f).toString());
+                    docs.add(d);
                 }
             }
         }
@@ -269,12 +266,17 @@ class DeploymentManifestsTest {
         for (JsonNode d : docs) {
             String where = d.path("_file").asText();
             assertFalse(d.path("kind").asText().isEmpty(), where + ": a kind");
-            if (!"Kustomization".equals(d.path("kind").asText())) {
+            if (!Set.of("Kustomization", "Component").contains(d.path("kind").asText())) {
                 assertFalse(d.path("metadata").path("name").asText().isEmpty(), where + ": a name");
             }
-            for (JsonNode r : d.path("resources")) {
-                Path dir = root.resolve(where).getParent();
-                assertTrue(Files.exists(dir.resolve(r.asText())), where + " lists " + r.asText());
+            Path dir = root.resolve(where).getParent();
+            for (String list : List.of("resources", "components")) {
+                for (JsonNode r : d.path(list)) {
+                    assertTrue(Files.exists(dir.resolve(r.asText())), where + " lists " + r.asText());
+                }
+            }
+            for (JsonNode patch : d.path("patches")) {
+                assertTrue(Files.exists(dir.resolve(patch.path("path").asText())), where + " patches with " + patch);
             }
         }
     }
@@ -338,14 +340,7 @@ class DeploymentManifestsTest {
     }
 
     JsonNode secretExample(String name) throws IOException {
-        try (var parser = new YAMLFactory().createParser(root.resolve("deploy/k8s/secret.example.yaml").toFile())) {
-            for (JsonNode d : YAML.readValues(parser, JsonNode.class).readAll()) {
-                if ("Secret".equals(d.path("kind").asText()) && name.equals(d.path("metadata").path("name").asText())) {
-                    return d.path("stringData");
-                }
-            }
-        }
-        throw new AssertionError("secret.example.yaml has no Secret " + name);
+        return find(Kustomize.documents(root.resolve("deploy/k8s/secret.example.yaml")), "Secret", name).path("stringData");
     }
 
     @Test
@@ -369,6 +364,164 @@ class DeploymentManifestsTest {
             JsonNode hpa = find(docs, "HorizontalPodAutoscaler", name);
             assertEquals(name, hpa.path("spec").path("scaleTargetRef").path("name").asText());
             assertEquals(partitions, hpa.path("spec").path("maxReplicas").asInt());
+        }
+    }
+
+    /** An overlay as {@code kubectl apply -k} renders it. */
+    List<JsonNode> overlay(String name) throws IOException {
+        return Kustomize.render(root.resolve("deploy/k8s/overlays/" + name));
+    }
+
+    static JsonNode container(JsonNode deployment) {
+        return deployment.path("spec").path("template").path("spec").path("containers").get(0);
+    }
+
+    static Map<String, JsonNode> env(JsonNode container) {
+        Map<String, JsonNode> env = new HashMap<>();
+        container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+        return env;
+    }
+
+    @Test
+    void autoscaledDeploymentsLeaveTheReplicaCountToTheirOneAutoscaler() throws IOException {
+        for (String overlay : List.of("hpa", "keda")) {
+            List<JsonNode> docs = overlay(overlay);
+            for (String family : FAMILIES) {
+                String name = family + "-service";
+                // a replica count in the manifest would scale the fleet back to it at every apply
+                assertFalse(find(docs, "Deployment", name).path("spec").has("replicas"),
+                        overlay + ": " + name + " sets replicas, which its autoscaler owns");
+                long scalers = docs.stream().filter(d -> Set.of("HorizontalPodAutoscaler", "ScaledObject").contains(d.path("kind").asText())
+                        && name.equals(d.path("spec").path("scaleTargetRef").path("name").asText())).count();
+                assertEquals(1, scalers, overlay + ": one autoscaler for " + name);
+            }
+        }
+    }
+
+    @Test
+    void everyServiceHasADisruptionBudgetThatLetsADrainThrough() throws IOException {
+        List<JsonNode> docs = overlay("keda");
+        List<JsonNode> deployments = docs.stream().filter(d -> "Deployment".equals(d.path("kind").asText())).toList();
+        for (String family : FAMILIES) {
+            String name = family + "-service";
+            JsonNode pdb = find(docs, "PodDisruptionBudget", name).path("spec");
+            JsonNode selector = pdb.path("selector").path("matchLabels");
+            for (JsonNode d : deployments) {
+                JsonNode labels = d.path("spec").path("template").path("metadata").path("labels");
+                boolean selected = true;
+                for (var it = selector.fields(); it.hasNext(); ) {
+                    var l = it.next();
+                    selected &= l.getValue().asText().equals(labels.path(l.getKey()).asText(null));
+                }
+                assertEquals(name.equals(d.path("metadata").path("name").asText()), selected,
+                        "the budget " + name + " selects exactly the pods of " + name + " (checked against " + d.path("metadata").path("name").asText() + ")");
+            }
+            // minAvailable: 1 at the autoscaler's minimum of one replica would block every node drain for good
+            assertFalse(pdb.has("minAvailable"), name + ": maxUnavailable, not minAvailable");
+            assertTrue(pdb.path("maxUnavailable").asInt() >= 1, name + ": a drain may evict a replica");
+        }
+    }
+
+    @Test
+    void kedaTakesTheBrokersFromTheDeploymentsOwnEnvironment() throws IOException {
+        Matcher kafkaEnv = ENV_REF.matcher(config("abuse").properties().getProperty("kafka.bootstrap.servers"));
+        assertTrue(kafkaEnv.find(), "the services read the brokers from a variable");
+        List<JsonNode> docs = overlay("keda");
+        for (String family : FAMILIES) {
+            String name = family + "-service";
+            JsonNode trigger = find(docs, "ScaledObject", name).path("spec").path("triggers").get(0).path("metadata");
+            assertFalse(trigger.has("bootstrapServers"), name + ": a literal broker list would be a second place to change");
+            assertEquals(kafkaEnv.group(1), trigger.path("bootstrapServersFromEnv").asText(), name + ": the variable the service reads");
+            JsonNode fromEnv = env(container(find(docs, "Deployment", name))).get(kafkaEnv.group(1));
+            assertNotNull(fromEnv, name + "'s container sets " + kafkaEnv.group(1) + ", where KEDA reads it");
+            assertEquals("kafka.bootstrap-servers", fromEnv.path("valueFrom").path("configMapKeyRef").path("key").asText(), name);
+        }
+    }
+
+    /** KEDA's Kafka scaler: the parameters a TriggerAuthentication may give it, and its SASL modes. */
+    static final Set<String> KEDA_KAFKA_AUTH = Set.of("sasl", "username", "password", "tls", "ca", "cert", "key", "keyPassword",
+            "oauthTokenEndpointUri", "scopes", "oauthExtensions", "saslTokenProvider");
+    static final Set<String> KEDA_SASL = Set.of("plaintext", "scram_sha256", "scram_sha512", "oauthbearer", "gssapi");
+
+    @Test
+    void kafkaWithSaslAndTlsTakesOneSecretForTheServicesAndKeda(@TempDir Path withSasl) throws IOException {
+        List<JsonNode> example = Kustomize.documents(root.resolve("deploy/k8s/kafka-auth.example.yaml"));
+        JsonNode secret = find(example, "Secret", "kafka-client").path("stringData");
+        assertTrue(KEDA_SASL.contains(secret.path("sasl").asText()), "KEDA's SASL mode: " + secret.path("sasl"));
+        assertEquals("enable", secret.path("tls").asText());
+        JsonNode auth = find(example, "TriggerAuthentication", "kafka-client").path("spec").path("secretTargetRef");
+        assertTrue(auth.size() >= 5, "sasl, username, password, tls, ca");
+        for (JsonNode ref : auth) {
+            assertTrue(KEDA_KAFKA_AUTH.contains(ref.path("parameter").asText()), "a parameter of KEDA's Kafka scaler: " + ref);
+            assertTrue(secret.has(ref.path("key").asText()) && "kafka-client".equals(ref.path("name").asText()), "the Secret has " + ref);
+        }
+
+        // the keda overlay with the component, as an operator would apply it
+        Files.writeString(withSasl.resolve("kustomization.yaml"), "resources:\n  - " + withSasl.relativize(root.resolve("deploy/k8s/overlays/keda"))
+                + "\ncomponents:\n  - " + withSasl.relativize(root.resolve("deploy/k8s/components/kafka-sasl-tls")) + "\n");
+        List<JsonNode> docs = Kustomize.render(withSasl);
+        Set<String> clientConfigs = new HashSet<>(org.apache.kafka.clients.consumer.ConsumerConfig.configNames());
+        clientConfigs.retainAll(org.apache.kafka.clients.producer.ProducerConfig.configNames());
+        String saslMechanism = secret.path("sasl").asText().toUpperCase().replace("SCRAM_SHA", "SCRAM-SHA-");
+        for (String family : FAMILIES) {
+            String name = family + "-service";
+            JsonNode container = container(find(docs, "Deployment", name));
+            Map<String, JsonNode> env = env(container);
+            assertEquals("SASL_SSL", env.get("KAFKA_SECURITY_PROTOCOL").path("value").asText(), name);
+            assertEquals(saslMechanism, env.get("KAFKA_SASL_MECHANISM").path("value").asText(), name + ": the mechanism KEDA uses too");
+            Set<String> expanded = new HashSet<>();
+            for (JsonNode e : container.path("env")) {
+                String var = e.path("name").asText();
+                Matcher ref = Pattern.compile("\\$\\((\\w+)\\)").matcher(e.path("value").asText());
+                while (ref.find()) {
+                    assertTrue(expanded.contains(ref.group(1)), name + ": " + var + " uses $(" + ref.group(1) + "), defined before it");
+                }
+                JsonNode secretRef = e.path("valueFrom").path("secretKeyRef");
+                if ("kafka-client".equals(secretRef.path("name").asText())) {
+                    assertTrue(secret.has(secretRef.path("key").asText()), name + ": the Secret kafka-client has " + secretRef);
+                }
+                expanded.add(var);
+                if (var.startsWith("KAFKA_")) {
+                    // Quarkus hands KAFKA_<NAME> to every Kafka client of the service as <name>, underscores as dots
+                    String property = var.substring("KAFKA_".length()).toLowerCase().replace('_', '.');
+                    assertTrue(clientConfigs.contains(property), name + ": " + var + " is the Kafka client property " + property);
+                }
+            }
+            assertTrue(env.get("KAFKA_SASL_JAAS_CONFIG").path("value").asText().contains("password=\"$(SASL_PASSWORD)\""),
+                    name + ": the password comes from the Secret, not from the manifest");
+            String truststore = env.get("KAFKA_SSL_TRUSTSTORE_LOCATION").path("value").asText();
+            JsonNode mount = java.util.stream.StreamSupport.stream(container.path("volumeMounts").spliterator(), false)
+                    .filter(m -> truststore.startsWith(m.path("mountPath").asText() + "/")).findFirst().orElseThrow(
+                            () -> new AssertionError(name + ": " + truststore + " is mounted"));
+            JsonNode volume = java.util.stream.StreamSupport.stream(find(docs, "Deployment", name).path("spec").path("template")
+                    .path("spec").path("volumes").spliterator(), false).filter(v -> v.path("name").equals(mount.path("name")))
+                    .findFirst().orElseThrow();
+            assertEquals("kafka-client", volume.path("secret").path("secretName").asText(), name + ": the CA from the same Secret");
+            assertTrue(secret.has(volume.path("secret").path("items").get(0).path("key").asText()), name);
+        }
+    }
+
+    @Test
+    void eachDebeziumConnectorHasItsOwnSlotAndPublication() throws IOException {
+        // the four databases may share one PostgreSQL server, whose replication slots are server-wide: two connectors
+        // on the default slot name would fight over it and the second would fail
+        Set<String> slots = new HashSet<>();
+        Set<String> publications = new HashSet<>();
+        Set<String> prefixes = new HashSet<>();
+        for (String family : FAMILIES) {
+            JsonNode conf = new ObjectMapper().readTree(root.resolve("deploy/debezium/whmcs-" + family + "-outbox.json").toFile())
+                    .path("config");
+            String slot = conf.path("slot.name").asText();
+            String publication = conf.path("publication.name").asText();
+            for (String id : List.of(slot, publication)) {
+                // PostgreSQL folds unquoted names to lower case and allows 63 bytes; slot names allow only [a-z0-9_]
+                assertTrue(id.matches("[a-z_][a-z0-9_]{0,62}") && id.contains(family), family + ": " + id);
+            }
+            assertTrue(slots.add(slot), "slot " + slot + " is used twice");
+            assertTrue(publications.add(publication), "publication " + publication + " is used twice");
+            assertTrue(prefixes.add(conf.path("topic.prefix").asText()), "topic.prefix " + conf.path("topic.prefix"));
+            // only the outbox table in the publication, not every table of the database
+            assertEquals("filtered", conf.path("publication.autocreate.mode").asText(), family);
         }
     }
 

@@ -62,6 +62,13 @@ class LocalStackIT {
             assertTrue(startLog.contains("abuse     ready in "), startLog);
             assertEquals(1, stack.services().size());
             servicePid = stack.services().get(0).process().pid();
+            // the counters the alerts take increase() of exist at 0 before their first event, or that event would not count
+            String atStart = get(stack.services().get(0).port(), "/q/metrics").body();
+            for (String series : List.of("whmcs_commands_dlq_total{family=\"abuse\"} 0.0",
+                    "whmcs_commands_total{action=\"create\",family=\"abuse\",status=\"UNKNOWN\"} 0.0",
+                    "whmcs_outbox_set_aside_total{family=\"abuse\"} 0.0")) {
+                assertTrue(atStart.lines().anyMatch(series::equals), series + " at start:\n" + atStart);
+            }
 
             // ./deploy/bridge send abuse create service_id=1 category=Spam additional_info="first report"
             String id = UUID.randomUUID().toString();
@@ -74,6 +81,13 @@ class LocalStackIT {
             assertEquals(id, data.path("commandId").asText());
             assertEquals("create", data.path("action").asText());
             assertTrue(data.path("response").path("report_id").isIntegralNumber(), result.toString());
+            // the relay marks a row published a moment after Kafka acknowledged it
+            long marked = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+            while (get(stack.services().get(0).port(), "/q/metrics").body().lines()
+                    .noneMatch(l -> l.matches("whmcs_outbox_published_total\\{family=\"abuse\"} [1-9][0-9]*\\.0"))) {
+                assertTrue(System.nanoTime() < marked, "the result's outbox row counts as published");
+                Thread.sleep(100);
+            }
 
             // ./deploy/bridge status <id> --jdbc-url ...
             StringWriter status = new StringWriter();
@@ -173,13 +187,20 @@ class LocalStackIT {
         return p.waitFor();
     }
 
+    /**
+     * HTTP/1.1, as Prometheus and the probes speak it: the JDK client's default h2c upgrade against the service once
+     * failed mid-answer on /q/metrics ("Frame type(55) length(2260256) exceeds MAX_FRAME_SIZE").
+     */
+    static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+
     static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     static java.net.http.HttpResponse<String> get(int port, String path, String key) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + key).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
     }

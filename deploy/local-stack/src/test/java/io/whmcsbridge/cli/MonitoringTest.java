@@ -1,5 +1,6 @@
 package io.whmcsbridge.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,9 +25,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The Grafana dashboard and the Prometheus alert rules are true at any number of replicas: a value every replica
  * reports for the whole fleet (the outbox table's backlog, a fleet-wide circuit) is taken with max, never summed;
- * consumer lag is per consumer group and counts each partition once. With promtool installed (Debian: {@code apt-get
- * install prometheus}) the rules' own tests run, and the dashboard's fleet panels are evaluated over three replicas'
- * series; without it those two tests are skipped with a message.
+ * consumer lag is per consumer group and counts each partition once. Every alert says what to do (a runbook in
+ * deploy/README.md) and shows on the dashboard; the overlays' PrometheusRule is alerts.yml. With promtool installed
+ * (Debian: {@code apt-get install prometheus}) the rules' own tests run, and the dashboard's fleet panels are evaluated
+ * over three replicas' series; without it those two tests are skipped with a message.
  */
 class MonitoringTest {
     static final Set<String> FLEET_WIDE = Set.of("whmcs_outbox_backlog", "whmcs_circuit_open");
@@ -93,7 +95,7 @@ class MonitoringTest {
                 assertEquals(groupOf.replace("${whmcs.family}", family), group, q.where() + ": the consumer group of " + tag);
             }
         }
-        assertEquals(2, found, "the dashboard's lag panel and the lag alert");
+        assertEquals(3, found, "the dashboard's lag panel and the two lag alerts");
     }
 
     @Test
@@ -106,6 +108,80 @@ class MonitoringTest {
             for (String m : a.metrics()) {
                 assertTrue(m.startsWith("kafka_") || metrics.contains("\"" + m + "\""), a.where() + ": " + m + " is a metric the services publish");
             }
+        }
+    }
+
+    @Test
+    void everyAlertTellsOnCallWhatToDoInItsRunbook() throws IOException {
+        String readme = Files.readString(root.resolve("deploy/README.md"));
+        JsonNode rules = DeploymentManifestsTest.YAML.readTree(root.resolve(PromQueries.ALERTS).toFile());
+        int alerts = 0;
+        for (JsonNode rule : rules.path("groups").get(0).path("rules")) {
+            String name = rule.path("alert").asText();
+            JsonNode a = rule.path("annotations");
+            assertFalse(a.path("summary").asText().isBlank() || a.path("description").asText().isBlank(), name + ": summary and description");
+            // GitHub's anchor of the heading "#### WhmcsCircuitOpen" is #whmcscircuitopen
+            assertEquals("deploy/README.md#" + name.toLowerCase(), a.path("runbook_url").asText(), name + " links its runbook");
+            assertTrue(Pattern.compile("(?m)^#### " + name + "$").matcher(readme).find(), "deploy/README.md has the runbook of " + name);
+            assertFalse(rule.path("labels").path("severity").asText().isEmpty(), name + ": a severity");
+            alerts++;
+        }
+        assertEquals(9, alerts, "circuit, outbox backlog, results not published and set aside, UNKNOWN, DLQ, lag growing and high, service down");
+    }
+
+    @Test
+    void everySeriesAnAlertWatchesIsOnTheDashboard() throws IOException {
+        Set<String> panels = new HashSet<>();
+        PromQueries.dashboard(root).forEach(q -> panels.addAll(q.series()));
+        for (PromQueries alert : PromQueries.alerts(root)) {
+            assertFalse(alert.series().isEmpty(), alert.where());
+            for (String series : alert.series()) {
+                assertTrue(panels.contains(series), alert.where() + " watches " + series + ", which no dashboard panel shows");
+            }
+        }
+    }
+
+    @Test
+    void serviceDownNamesEveryServiceByTheJobTheServiceMonitorGivesIt() throws IOException {
+        PromQueries down = PromQueries.alerts(root).stream().filter(a -> a.where().equals("alert WhmcsServiceDown")).findFirst().orElseThrow();
+        Matcher jobs = Pattern.compile("\\bup\\{job=~\"([^\"]+)\"}").matcher(down.expr());
+        assertTrue(jobs.find(), down.expr());
+        String job = jobs.group(1);
+        List<JsonNode> monitoring = Kustomize.render(root.resolve("deploy/k8s/monitoring"));
+        JsonNode monitor = DeploymentManifestsTest.find(monitoring, "ServiceMonitor", "whmcs-event-bridge").path("spec");
+        // without jobLabel the Prometheus Operator names the job after the Service
+        assertFalse(monitor.has("jobLabel"), "the job is the Service's name");
+        JsonNode endpoint = monitor.path("endpoints").get(0);
+        assertTrue(endpoint.path("honorLabels").asBoolean(), "the circuit's instance label survives the scrape");
+        assertEquals("/q/metrics", endpoint.path("path").asText());
+        List<JsonNode> base = Kustomize.render(root.resolve("deploy/k8s/base"));
+        for (String family : DeploymentManifestsTest.FAMILIES) {
+            String service = family + "-service";
+            assertTrue(service.matches(job), "WhmcsServiceDown watches the job " + service);
+            JsonNode svc = DeploymentManifestsTest.find(base, "Service", service);
+            for (var it = monitor.path("selector").path("matchLabels").fields(); it.hasNext(); ) {
+                var label = it.next();
+                assertEquals(label.getValue().asText(), svc.path("metadata").path("labels").path(label.getKey()).asText(), service + " is scraped");
+            }
+            assertEquals(endpoint.path("port").asText(), svc.path("spec").path("ports").get(0).path("name").asText(), service + ": the scraped port");
+        }
+        assertFalse("node-exporter".matches(job), "other jobs are not the bridge's");
+    }
+
+    @Test
+    void theOverlaysPrometheusRuleIsGeneratedFromAlertsYml() throws Exception {
+        Path script = root.resolve("deploy/k8s/monitoring/prometheusrule.sh");
+        Process p = new ProcessBuilder("bash", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String generated = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "prometheusrule.sh");
+        Path committed = root.resolve("deploy/k8s/monitoring/prometheusrule.yaml");
+        assertEquals(generated, Files.readString(committed), "deploy/k8s/monitoring/prometheusrule.yaml is not what alerts.yml gives: "
+                + "run deploy/k8s/monitoring/prometheusrule.sh > deploy/k8s/monitoring/prometheusrule.yaml");
+        JsonNode rules = DeploymentManifestsTest.YAML.readTree(root.resolve(PromQueries.ALERTS).toFile()).path("groups");
+        for (String overlay : List.of("hpa", "keda")) {
+            JsonNode rule = DeploymentManifestsTest.find(Kustomize.render(root.resolve("deploy/k8s/overlays/" + overlay)),
+                    "PrometheusRule", "whmcs-event-bridge");
+            assertEquals(rules, rule.path("spec").path("groups"), overlay + ": the same rules as alerts.yml");
         }
     }
 

@@ -25,6 +25,8 @@ record PromQueries(String where, String expr, String printed) {
     private static final Pattern REPLACED = Pattern.compile("label_replace\\(.*?,\\s*\"(\\w+)\"\\s*,\\s*\"[^\"]*\"\\s*,\\s*\"\\w+\"\\s*,", Pattern.DOTALL);
     private static final Pattern SELECTOR = Pattern.compile("\\b((?:whmcs|kafka)_[a-z_]+)\\{([^}]*)}");
     private static final Pattern MATCHER = Pattern.compile("(\\w+)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    /** Prometheus's own series of each scrape target: 1 when the scrape answered. */
+    private static final Pattern SCRAPE_UP = Pattern.compile("\\bup\\{");
     private static final Pattern PRINTED_LABEL = Pattern.compile("\\{\\{\\s*(?:\\$labels\\.)?(\\w+)\\s*}}");
 
     /** A label matcher of a selector: {@code metric{label op "value"}} (value unescaped as PromQL reads it). */
@@ -69,8 +71,18 @@ record PromQueries(String where, String expr, String printed) {
         return m;
     }
 
+    /** The services' metrics the query reads (what /q/metrics must have). */
     Set<String> metrics() {
         return found(METRIC, code());
+    }
+
+    /** Every series the query reads: the services' metrics, and {@code up}, which Prometheus writes per target. */
+    Set<String> series() {
+        Set<String> all = metrics();
+        if (SCRAPE_UP.matcher(code()).find()) {
+            all.add("up");
+        }
+        return all;
     }
 
     /** Labels made by label_replace: not in /q/metrics, but printable. */
