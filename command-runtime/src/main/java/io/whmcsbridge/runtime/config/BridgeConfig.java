@@ -33,6 +33,9 @@ public interface BridgeConfig {
     /** The replicas of this service as one fleet (fleet-wide circuits, rate limits and caps). */
     Fleet fleet();
 
+    /** Listing and re-driving the dead-letter topic ({@code /admin/dlq}). */
+    Dlq dlq();
+
     interface Instance {
         /** Base URL of the WHMCS installation (the API paths are appended). */
         URI baseUrl();
@@ -285,5 +288,26 @@ public interface BridgeConfig {
          */
         @WithDefault("1s")
         Duration heartbeat();
+    }
+
+    interface Dlq {
+        /**
+         * Most records one listing or re-drive reads from the dead-letter topic: the newest ones, shared out over its
+         * partitions. What lies before them is neither counted nor re-driven (the answer says the scan was partial).
+         */
+        @WithDefault("10000")
+        int maxScan();
+
+        /** Records shown in one answer when the request does not say; at most {@link #maxPage()}. */
+        @WithDefault("50")
+        int pageSize();
+
+        /** Most records one answer shows, whatever the request asks. */
+        @WithDefault("500")
+        int maxPage();
+
+        /** Longest shown text (reason, key, parameters, an unreadable record's value), cut after redaction. */
+        @WithDefault("500")
+        int maxShownChars();
     }
 }
