@@ -162,6 +162,7 @@ public class DeadLetters {
                     ? "would be published to the commands topic again" : "would be stored from the outcome the API had "
                     + "given, without a call");
         }
+        String done = plan == Redriver.Plan.REPUBLISH ? "REPUBLISHED" : "OUTCOME_STORED";
         try {
             String target;
             String detail;
@@ -174,14 +175,13 @@ public class DeadLetters {
             }
             try {
                 log.record(new RedriveLog.Done(topic, e.record().partition(), e.record().offset(),
-                        e.command().id(), e.kind().code(), shownText(e.reason()), plan.name(), target, by));
+                        e.command().id(), e.kind().code(), reasonText(e), done, target, by));
             } catch (Exception notRecorded) {
                 LOG.errorf("the re-drive of dead letter %s of %s was done but could not be recorded: %s", e.id(), topic,
                         StoreErrors.describe(notRecorded));
                 detail += "; NOT RECORDED: " + StoreErrors.describe(notRecorded);
             }
-            return new Step(e.id(), commandId, e.kind().code(), plan == Redriver.Plan.REPUBLISH ? "REPUBLISHED"
-                    : "OUTCOME_STORED", detail);
+            return new Step(e.id(), commandId, e.kind().code(), done, detail);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             return new Step(e.id(), commandId, e.kind().code(), "FAILED", "interrupted");
@@ -213,11 +213,20 @@ public class DeadLetters {
         }
         return new Shown(e.id(), e.record().partition(), e.record().offset(), Instant.ofEpochMilli(e.record().timestamp()),
                 e.record().key() == null ? null : shownText(redactor.redactText(e.record().key())), e.kind().code(),
-                e.reason() == null ? null : shownText(redactor.redactText(e.reason(), spec.orElse(null))),
+                reasonText(e),
                 e.command() == null ? null : shownText(e.command().id()),
                 e.command() == null ? null : shownText(e.command().event().type()), params, value, outcome(e),
                 e.origin() == null ? null : shownText(e.origin()), Redriver.plan(e).name(),
                 h == null ? null : new Redriven(h.times(), h.last(), h.by()));
+    }
+
+    /** The dead letter's reason, redacted as the command log's texts are (it may quote a database's error), cut. */
+    private String reasonText(DeadLetterEntry e) {
+        if (e.reason() == null) {
+            return null;
+        }
+        ActionSpec spec = e.command() == null ? null : catalogue.byType(e.command().event().type()).orElse(null);
+        return shownText(redactor.redactText(e.reason(), spec));
     }
 
     /** The outcome the API had given, as {@code STATUS} or {@code STATUS ERROR_CODE}; never its response. */
