@@ -110,7 +110,7 @@ class BillingDlqIT extends BillingItSupport {
         JsonNode shownJunk = find(listing, position(deadJunk));
         assertEquals("unreadable", shownJunk.path("reason").asText(), shownJunk.toString());
         assertEquals("SKIP", shownJunk.path("onRedrive").asText());
-        assertTrue(shownJunk.path("value").asText().contains("[REDACTED]"), shownJunk.toString());
+        assertEquals(deadJunk.value().length, shownJunk.path("valueBytes").asInt(), "its size, not its text");
         for (String reason : List.of("not-sent", "answered-not-stored", "unreadable")) {
             assertTrue(listing.path("byReason").path(reason).asInt() >= 1, listing.path("byReason").toString());
         }

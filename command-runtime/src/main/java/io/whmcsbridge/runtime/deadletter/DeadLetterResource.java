@@ -118,6 +118,9 @@ public class DeadLetterResource {
         if (e instanceof IngressProblem p) {
             return p;
         }
+        if (e instanceof DeadLetters.Busy) {
+            return new IngressProblem(503, "BUSY", e.getMessage());
+        }
         return new IngressProblem(503, "UNAVAILABLE", "the dead-letter topic or the database cannot be read now: "
                 + StoreErrors.describe(e));
     }

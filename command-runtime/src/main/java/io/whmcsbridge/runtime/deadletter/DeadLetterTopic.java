@@ -29,13 +29,18 @@ final class DeadLetterTopic implements AutoCloseable {
     /** Per partition the offsets {@code [from, to)} to visit. */
     private final Map<TopicPartition, long[]> ranges = new HashMap<>();
     private final boolean wholeTopic;
+    private final Runnable onClose;
 
-    DeadLetterTopic(Map<String, Object> kafka, String topic, int maxScan) {
+    /** {@code onClose} runs when this read is closed (not when opening it fails: the caller knows then). */
+    DeadLetterTopic(Map<String, Object> kafka, String topic, int maxScan, Runnable onClose) {
+        this.onClose = onClose;
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "dlq-reader");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+        // a service runs in a small heap (-Xmx128m): one fetch holds at most a few records of up to 1 MiB
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * 1024 * 1024);
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         try {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -107,6 +112,10 @@ final class DeadLetterTopic implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close(Duration.ofSeconds(2));
+        try {
+            consumer.close(Duration.ofSeconds(2));
+        } finally {
+            onClose.run();
+        }
     }
 }
