@@ -220,7 +220,7 @@ public interface BridgeConfig {
             @WithDefault("false")
             boolean readAll();
 
-            /** May use {@code /admin/*} (circuits and their reset). */
+            /** May use {@code /admin/*} (circuits and their reset, dead letters and their re-drive). */
             @WithDefault("false")
             boolean admin();
         }

@@ -38,6 +38,7 @@ final class DeadLetterTopic implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "dlq-reader");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false"); // a listing creates nothing
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
         // a service runs in a small heap (-Xmx128m): one fetch holds at most a few records of up to 1 MiB
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * 1024 * 1024);
