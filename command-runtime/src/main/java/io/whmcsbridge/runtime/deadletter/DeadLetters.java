@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +30,6 @@ import java.util.function.Predicate;
 public class DeadLetters {
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
 
-    /** A dead letter as shown: never its raw value, parameters redacted, every text cut. */
     /**
      * @param scanned      records read (at most {@code whmcs.dlq.max-scan}, the newest)
      * @param wholeTopic   whether they are all the topic holds
@@ -76,7 +76,7 @@ public class DeadLetters {
 
     /** The reason codes, for messages and the API description. */
     public static List<String> reasons() {
-        return java.util.Arrays.stream(DeadLetter.Kind.values()).map(DeadLetter.Kind::code).toList();
+        return Arrays.stream(DeadLetter.Kind.values()).map(DeadLetter.Kind::code).toList();
     }
 
     public Listing list(Optional<DeadLetter.Kind> reason, int limit) throws Exception {
