@@ -9,8 +9,8 @@ CREATE TABLE dlq_redrive (
     command_id     VARCHAR(200),
     reason         VARCHAR(40)   NOT NULL,
     reason_text    VARCHAR(500),
-    action         VARCHAR(20)   NOT NULL,
-    target         VARCHAR(300),
+    action         VARCHAR(30)   NOT NULL,
+    detail         VARCHAR(300),
     redriven_by    VARCHAR(200)  NOT NULL,
     replica        VARCHAR(200),
     redriven_at    TIMESTAMPTZ   NOT NULL

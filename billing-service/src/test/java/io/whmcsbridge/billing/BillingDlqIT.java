@@ -177,6 +177,7 @@ class BillingDlqIT extends BillingItSupport {
         // both again: recorded, their stored results published again with the same event ids, no call
         JsonNode second = ok(as(ADMIN_KEY).contentType(ContentType.JSON).body(both).post("/admin/dlq/redrive"));
         assertEquals(2, second.path("redriven").asInt(), second.toString());
+        assertEquals("RESULT_PUBLISHED_AGAIN", step(second, invoice).path("action").asText(), second.toString());
         assertTrue(step(second, invoice).path("detail").asText().contains("had finished meanwhile (SUCCEEDED)"),
                 second.toString());
         List<CloudEvent> resetResults = client.awaitResults(reset, 2, WAIT);

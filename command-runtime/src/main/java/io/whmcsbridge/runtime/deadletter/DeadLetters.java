@@ -158,26 +158,18 @@ public class DeadLetters {
                     ? "would be published to the commands topic again" : "would be stored from the outcome the API had "
                     + "given, without a call");
         }
-        String done = plan == Redriver.Plan.REPUBLISH ? "REPUBLISHED" : "OUTCOME_STORED";
         try {
-            String target;
-            String detail;
-            if (plan == Redriver.Plan.REPUBLISH) {
-                target = redriver.republish(e, by);
-                detail = "published again as " + target;
-            } else {
-                detail = redriver.storeOutcome(e);
-                target = "command_log";
-            }
+            Redriver.Done done = plan == Redriver.Plan.REPUBLISH ? redriver.republish(e, by) : redriver.storeOutcome(e);
+            String detail = done.detail();
             try {
                 log.record(new RedriveLog.Done(topic, e.record().partition(), e.record().offset(),
-                        e.command().id(), e.kind().code(), view.reason(e), done, target, by));
+                        e.command().id(), e.kind().code(), view.reason(e), done.action(), done.detail(), by));
             } catch (Exception notRecorded) {
                 LOG.errorf("the re-drive of dead letter %s of %s was done but could not be recorded: %s", e.id(), topic,
                         StoreErrors.describe(notRecorded));
                 detail += "; NOT RECORDED: " + StoreErrors.describe(notRecorded);
             }
-            return new Step(e.id(), commandId, e.kind().code(), done, detail);
+            return new Step(e.id(), commandId, e.kind().code(), done.action(), detail);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             return new Step(e.id(), commandId, e.kind().code(), "FAILED", "interrupted");

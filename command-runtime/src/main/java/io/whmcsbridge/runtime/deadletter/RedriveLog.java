@@ -24,9 +24,9 @@ class RedriveLog {
     record History(int times, Instant last, String by) {
     }
 
-    /** One re-drive: the dead letter, its kind and reason, what was done ({@code action}) and where it went. */
+    /** One re-drive: the dead letter, its kind and reason, what was done ({@code action}) and how ({@code detail}: where it was published). */
     record Done(String topic, int partition, long offset, String commandId, String reason, String reasonText,
-            String action, String target, String by) {
+            String action, String detail, String by) {
     }
 
     @Inject
@@ -37,7 +37,7 @@ class RedriveLog {
     void record(Done d) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement insert = c.prepareStatement("INSERT INTO dlq_redrive (dlq_topic, dlq_partition, "
-                        + "dlq_offset, command_id, reason, reason_text, action, target, redriven_by, replica, redriven_at) "
+                        + "dlq_offset, command_id, reason, reason_text, action, detail, redriven_by, replica, redriven_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, d.topic());
             insert.setInt(2, d.partition());
@@ -46,7 +46,7 @@ class RedriveLog {
             insert.setString(5, d.reason());
             insert.setString(6, fit(d.reasonText(), 500));
             insert.setString(7, d.action());
-            insert.setString(8, fit(d.target(), 300));
+            insert.setString(8, fit(d.detail(), 300));
             insert.setString(9, fit(d.by(), 200));
             insert.setString(10, fit(replica.id(), 200));
             insert.setTimestamp(11, Timestamp.from(Instant.now()));

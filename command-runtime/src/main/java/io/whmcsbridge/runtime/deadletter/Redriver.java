@@ -71,8 +71,8 @@ class Redriver {
         return e.command() == null ? Plan.SKIP : e.outcome() != null ? Plan.STORE_OUTCOME : Plan.REPUBLISH;
     }
 
-    /** Publishes the dead letter's command again; returns where it went ({@code topic/partition/offset}). */
-    String republish(DeadLetterEntry e, String by) throws Exception {
+    /** Publishes the dead letter's command again; {@link Done#detail()} says where it went. */
+    Done republish(DeadLetterEntry e, String by) throws Exception {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : e.record().headers()) {
             String name = h.key().toLowerCase();
@@ -86,15 +86,20 @@ class Redriver {
         String topic = EventTypes.commandsTopic(config.family());
         RecordMetadata sent = producer().send(new ProducerRecord<>(topic, null, e.record().key(), e.record().value(),
                 headers)).get(30, TimeUnit.SECONDS);
-        return sent.topic() + "/" + sent.partition() + "/" + sent.offset();
+        return new Done("REPUBLISHED", "published again as " + sent.topic() + "/" + sent.partition() + "/"
+                + sent.offset());
+    }
+
+    /** What a re-drive did ({@code REPUBLISHED}, {@code OUTCOME_STORED}, {@code RESULT_PUBLISHED_AGAIN}) and how. */
+    record Done(String action, String detail) {
     }
 
     /**
      * Stores the outcome that travelled with the dead letter as the command's result and queues it for the results
      * topic, as the pipeline would have. If the command has a terminal status meanwhile (re-driven before, or read
-     * again and declared), nothing changes: its stored result is published again. Returns what happened.
+     * again and declared), nothing changes: its stored result is published again.
      */
-    String storeOutcome(DeadLetterEntry e) throws Exception {
+    Done storeOutcome(DeadLetterEntry e) throws Exception {
         IncomingCommand command = e.command();
         CloudEvent result = CloudEventCodec.readStructuredUnchecked(e.outcome());
         if (!command.id().equals(result.subject()) || result.data() == null || !result.data().isObject()) {
@@ -104,8 +109,8 @@ class Redriver {
         CommandStore.Seen before = store.lookup(command.id());
         if (before != null && before.status().isTerminal()) {
             store.republish(command);
-            return "the command had finished meanwhile (" + before.status() + "): its stored result was published "
-                    + "again, the outcome from the DLQ was not used";
+            return new Done("RESULT_PUBLISHED_AGAIN", "the command had finished meanwhile (" + before.status()
+                    + "): its stored result was published again, the outcome from the DLQ was not used");
         }
         Optional<ActionSpec> spec = catalogue.byType(command.event().type());
         CommandData data = CloudEventCodec.commandData(command.event());
@@ -114,7 +119,7 @@ class Redriver {
         store.complete(command, action, data == null ? CommandData.DEFAULT_INSTANCE : data.instanceOrDefault(),
                 data == null ? null : redactor.redact(data.params(), spec.orElse(null)).toString(), result, e.outcome(),
                 status, code, result.data().path("attempts").asInt(1));
-        return "stored as " + status + " from the outcome the API had given; not sent again";
+        return new Done("OUTCOME_STORED", "stored as " + status + " from the outcome the API had given; not sent again");
     }
 
     private synchronized KafkaProducer<String, byte[]> producer() {
