@@ -1,7 +1,6 @@
 package io.whmcsbridge.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,7 +11,6 @@ import io.whmcsbridge.model.Json;
 import io.whmcsbridge.runtime.testing.ServiceTestResource;
 import io.whmcsbridge.simulator.SimContext.Canned;
 import io.whmcsbridge.simulator.billing.BillingSim;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,10 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -46,46 +41,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * good command on the same key, which must finish.
  * <p>
  * The database refusals a command could cause are closed at the decoder and the validator, so the database is made
- * to refuse here by a trigger on {@code command_log}, chosen by the command id's prefix: {@code refuse-params-} (a row
- * with parameters: SQLState 22023), {@code refuse-outcome-} (a terminal row: 23514, the in-flight mark passes),
- * {@code refuse-all-} (any row: 23514), {@code busy-} (any row: 40001, which is tried again). One refusal is the
- * database's own: a number in an answer that jsonb cannot hold (22003).
+ * to refuse here by a trigger on {@code command_log}, chosen by the command id's prefix
+ * ({@link BillingItSupport#refuseInDatabase()}). One refusal is the database's own: a number in an answer that jsonb
+ * cannot hold (22003).
  */
 @QuarkusTest
 @Order(3)
 @QuarkusTestResource(value = ServiceTestResource.class, initArgs = @ResourceArg(name = "family", value = "billing"))
 class BillingDeadEndsIT extends BillingItSupport {
-    static final Duration DLQ_WAIT = Duration.ofSeconds(60);
-
-    @Inject
-    AgroalDataSource db;
-
     @BeforeEach
     void installRefusals() throws Exception {
-        sql("""
-                CREATE OR REPLACE FUNCTION dead_ends_refuse() RETURNS trigger AS $$
-                BEGIN
-                  IF NEW.command_id LIKE 'refuse-params-%' AND NEW.params IS NOT NULL THEN
-                    RAISE EXCEPTION 'parameters refused' USING ERRCODE = '22023';
-                  END IF;
-                  IF NEW.command_id LIKE 'refuse-outcome-%' AND NEW.status NOT IN ('IN_FLIGHT', 'RECEIVED') THEN
-                    RAISE EXCEPTION 'outcome refused' USING ERRCODE = '23514';
-                  END IF;
-                  IF NEW.command_id LIKE 'refuse-all-%' THEN
-                    RAISE EXCEPTION 'row refused' USING ERRCODE = '23514';
-                  END IF;
-                  IF NEW.command_id LIKE 'busy-%' THEN
-                    RAISE EXCEPTION 'could not serialize access' USING ERRCODE = '40001';
-                  END IF;
-                  RETURN NEW;
-                END $$ LANGUAGE plpgsql""");
-        sql("DROP TRIGGER IF EXISTS dead_ends ON command_log");
-        sql("CREATE TRIGGER dead_ends BEFORE INSERT OR UPDATE ON command_log FOR EACH ROW EXECUTE FUNCTION dead_ends_refuse()");
+        refuseInDatabase();
     }
 
     @AfterEach
     void removeRefusals() throws Exception {
-        sql("DROP TRIGGER IF EXISTS dead_ends ON command_log");
+        stopRefusing();
     }
 
     /**
@@ -270,31 +241,8 @@ class BillingDeadEndsIT extends BillingItSupport {
         assertStatus("SUCCEEDED", run("whmcs.billing.getcredits", params()));
     }
 
-    private static ConsumerRecord<String, byte[]> dlq(String commandId) {
-        List<ConsumerRecord<String, byte[]>> records = client.awaitDlq(v -> v.contains(commandId), 1, DLQ_WAIT);
-        assertEquals(1, records.size(), "one DLQ record");
-        return records.get(0);
-    }
-
-    private String row(String commandId, String column) throws Exception {
-        Object value = select("command_log", "command_id", commandId, column);
-        return value == null ? null : value.toString();
-    }
-
     private Object outbox(UUID id, String column) throws Exception {
         return select("outbox_event", "id", id, column);
-    }
-
-    /** One column of the row whose key column has the value (the row must exist). */
-    private Object select(String table, String keyColumn, Object key, String column) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement q = c.prepareStatement(
-                "SELECT " + column + " FROM " + table + " WHERE " + keyColumn + " = ?")) {
-            q.setObject(1, key);
-            try (ResultSet rs = q.executeQuery()) {
-                assertTrue(rs.next(), "a row of " + table + " for " + key);
-                return rs.getObject(1);
-            }
-        }
     }
 
     /** An unpublished result row, old enough for the sweep. */
@@ -326,11 +274,5 @@ class BillingDeadEndsIT extends BillingItSupport {
             }
         }
         return false;
-    }
-
-    private void sql(String statement) throws Exception {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            s.execute(statement);
-        }
     }
 }

@@ -34,6 +34,8 @@ public interface BridgeConfig {
     Fleet fleet();
 
     Tracing tracing();
+    /** Listing and re-driving the dead-letter topic ({@code /admin/dlq}). */
+    Dlq dlq();
 
     interface Instance {
         /** Base URL of the WHMCS installation (the API paths are appended). */
@@ -219,7 +221,7 @@ public interface BridgeConfig {
             @WithDefault("false")
             boolean readAll();
 
-            /** May use {@code /admin/*} (circuits and their reset). */
+            /** May use {@code /admin/*} (circuits and their reset, dead letters and their re-drive). */
             @WithDefault("false")
             boolean admin();
         }
@@ -295,5 +297,26 @@ public interface BridgeConfig {
          * reads it before this mapping exists and sets Quarkus' keys from it).
          */
         Optional<String> otlpEndpoint();
+    }
+
+    interface Dlq {
+        /**
+         * Most records one listing or re-drive reads from the dead-letter topic: the newest ones, shared out over its
+         * partitions. What lies before them is neither counted nor re-driven (the answer says the scan was partial).
+         */
+        @WithDefault("10000")
+        int maxScan();
+
+        /** Records shown in one answer when the request does not say; at most {@link #maxPage()}. */
+        @WithDefault("50")
+        int pageSize();
+
+        /** Most records one answer shows, whatever the request asks. */
+        @WithDefault("500")
+        int maxPage();
+
+        /** Longest shown text (reason, key, parameters, an unreadable record's value), cut after redaction. */
+        @WithDefault("500")
+        int maxShownChars();
     }
 }

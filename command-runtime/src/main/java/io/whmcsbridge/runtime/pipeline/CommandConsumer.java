@@ -18,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -106,9 +105,7 @@ public class CommandConsumer {
         Integer partition = null;
         Long offset = null;
         if (meta != null) {
-            for (Header h : meta.getHeaders()) {
-                headers.put(h.key().toLowerCase(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
-            }
+            headers = IncomingCommand.headerMap(meta.getHeaders());
             key = meta.getKey() == null ? null : meta.getKey().toString();
             topic = meta.getTopic();
             partition = meta.getPartition();

@@ -141,8 +141,7 @@ public class CommandProcessor {
             // A bug, or an Error (StackOverflowError, OutOfMemoryError) outside the call: the command goes to the DLQ
             // with the reason instead of staying unacknowledged, which would hold its partition's offset for good.
             LOG.errorf(e, "command %s could not be processed; it goes to the DLQ", command.id());
-            throw new DeadLetter("command " + command.id() + " could not be processed: "
-                    + StoreErrors.describe(e), null);
+            throw new DeadLetter(DeadLetter.Kind.PROCESSING_FAILED, command.id(), StoreErrors.describe(e), null);
         } finally {
             running.remove(command.id(), me);
             releaseKey.run();
@@ -172,7 +171,7 @@ public class CommandProcessor {
             outcome = decide(command, type, spec, data, instanceName, instance, checked, action, redactedParams, gate);
         } catch (StoreFailure f) {
             if (!f.refused()) {
-                throw new DeadLetter("command " + command.id() + " was not sent: " + f.reason(), null);
+                throw new DeadLetter(DeadLetter.Kind.NOT_SENT, command.id(), f.reason(), null);
             }
             outcome = Outcome.rejected(ErrorCodes.STORE_REFUSED, "the database refused to store this command ("
                     + f.reason() + "); it was not sent");
@@ -317,7 +316,7 @@ public class CommandProcessor {
                 return null;
             });
         } catch (StoreFailure f) {
-            throw new DeadLetter("command " + command.id() + " finished before (" + status
+            throw new DeadLetter(DeadLetter.Kind.REPUBLISH_FAILED, command.id(), status
                     + "), and its stored result could not be published again: " + f.reason(), null);
         }
     }
@@ -414,9 +413,9 @@ public class CommandProcessor {
             LOG.errorf("command %s: its outcome (%s) could not be stored (%s); the command goes to the DLQ",
                     command.id(), outcome.status(), reason);
         }
-        return new DeadLetter("command " + command.id() + (answered ? " was sent and answered " + outcome.status()
-                + ", but its outcome could not be stored: " : " ended " + outcome.status()
-                + ", but its outcome could not be stored: ") + reason, answered ? headerSized(result) : null);
+        return new DeadLetter(answered ? DeadLetter.Kind.ANSWERED_NOT_STORED : DeadLetter.Kind.OUTCOME_NOT_STORED,
+                command.id(), outcome.status() + ", but its outcome could not be stored: " + reason,
+                answered ? headerSized(result) : null);
     }
 
     /** The result event's JSON for the DLQ header: without its response and upstream text when it is large. */

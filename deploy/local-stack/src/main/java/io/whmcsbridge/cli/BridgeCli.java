@@ -6,11 +6,12 @@ import picocli.CommandLine.Command;
 /**
  * The command-line tool: {@code stack} runs the whole system locally; {@code send}, {@code follow} and
  * {@code status} talk to it (or to an external Kafka and PostgreSQL with {@code --bootstrap-servers} and
- * {@code --jdbc-url}).
+ * {@code --jdbc-url}); {@code dlq} and {@code redrive} use a service's admin API ({@code --url}).
  */
 @Command(name = "bridge", mixinStandardHelpOptions = true, version = "WHMCS Event Bridge 0.1.0",
-        description = "WHMCS Event Bridge: run the local stack, send commands, follow results, show a command's status.",
-        subcommands = { Stack.class, Send.class, Follow.class, Status.class })
+        description = "WHMCS Event Bridge: run the local stack, send commands, follow results, show a command's status, "
+                + "list and re-drive dead letters.",
+        subcommands = { Stack.class, Send.class, Follow.class, Status.class, Dlq.class, Redrive.class })
 public final class BridgeCli {
     static {
         // one line per record (before java.util.logging reads it); the JDK's default takes two

@@ -51,6 +51,21 @@ class CliTest {
     }
 
     @Test
+    void dlqWithoutTheServiceSaysHowToStartIt() throws Exception {
+        int port = freePort(); // nothing listens there
+        assertEquals(1, run("dlq", "billing", "--url", "http://127.0.0.1:" + port));
+        assertEquals("no billing-service at http://127.0.0.1:" + port + ": start the stack with ./deploy/bridge stack "
+                + "(in another terminal), or pass --url", err.toString().strip());
+    }
+
+    @Test
+    void redriveWithoutAChoiceSaysHowToChoose() {
+        assertEquals(1, run("redrive", "abuse", "--dry-run"));
+        assertEquals("choose the dead letters: --reason <reason> or --id <partition:offset or command id> "
+                + "(./deploy/bridge dlq abuse lists them)", err.toString().strip());
+    }
+
+    @Test
     void statusWithoutADatabaseSaysHowToStartOne() throws Exception {
         assertEquals(1, run("status", "cmd-1", "--jdbc-url", "jdbc:postgresql://127.0.0.1:" + freePort() + "/whmcs_abuse"));
         String line = err.toString().strip();

@@ -116,6 +116,21 @@ class LocalStackIT {
                 Thread.sleep(200);
             }
             deploymentChecksHoldAgainstTheRunningService(port, settings.simulatorPort());
+
+            // ./deploy/bridge dlq abuse lists it with its reason; a re-drive skips it (not a command)
+            StringWriter dlq = new StringWriter();
+            assertEquals(0, cli(dlq, err).execute("dlq", "abuse", "--url", "http://127.0.0.1:" + port), err.toString());
+            assertTrue(dlq.toString().contains("whmcs.abuse.commands.dlq: "), dlq.toString());
+            assertTrue(dlq.toString().contains("unreadable  (not a command, 8 bytes)  re-drive: SKIP"), dlq.toString());
+            StringWriter redrive = new StringWriter();
+            assertEquals(0, cli(redrive, err).execute("redrive", "abuse", "--reason", "unreadable", "--dry-run", "--url",
+                    "http://127.0.0.1:" + port), err.toString());
+            assertTrue(redrive.toString().contains("(not a command)  SKIPPED: not a command"), redrive.toString());
+            assertTrue(redrive.toString().contains("dry run, nothing done: 0 of "), redrive.toString());
+            StringWriter refused = new StringWriter();
+            assertEquals(1, cli(new StringWriter(), refused).execute("dlq", "abuse", "--url", "http://127.0.0.1:" + port,
+                    "--api-key", "not-the-key"));
+            assertTrue(refused.toString().startsWith("abuse-service answered 401: "), refused.toString());
         }
         String stopLog = printed.toString(StandardCharsets.UTF_8);
         assertTrue(stopLog.contains("stopping 1 service(s)") && stopLog.contains("stopped in "), stopLog);
