@@ -35,7 +35,7 @@ public final class ResultEvents {
     public static CloudEvent build(IncomingCommand command, String source, String action, Outcome outcome,
             long durationMs, Instant completedAt) {
         ResultData data = new ResultData(command.id(), action, outcome.status(), outcome.response(), outcome.error(),
-                outcome.attempts(), durationMs, completedAt);
+                outcome.attempts(), durationMs, completedAt, outcome.reconciliation());
         Map<String, String> ext = new LinkedHashMap<>();
         String traceparent = command.event().extension("traceparent");
         if (traceparent != null) {
