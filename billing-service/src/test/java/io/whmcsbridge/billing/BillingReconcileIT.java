@@ -155,6 +155,20 @@ class BillingReconcileIT extends BillingItSupport {
         assertEquals(1, calls("core:AddInvoicePayment", id).size());
     }
 
+    /** The AsyncAPI document shows the result's reconciliation field and every write's read-back decision. */
+    @Test
+    void theAsyncApiDocumentShowsTheReconciledResult() throws Exception {
+        JsonNode doc = io.whmcsbridge.model.Json.MAPPER.readTree(io.restassured.RestAssured.given().get("/asyncapi").asByteArray());
+        JsonNode messages = doc.path("components").path("messages");
+        JsonNode state = messages.path(PAY + ".result").path("payload").path("properties").path("data")
+                .path("properties").path("reconciliation").path("properties").path("state");
+        assertEquals("[\"APPLIED\",\"SENT_AGAIN\",\"UNDECIDED\"]", state.path("enum").toString(), messages.path(PAY + ".result").toString());
+        assertTrue(messages.path(PAY).path("x-read-back").asText().contains("GetTransactions"));
+        assertTrue(messages.path("whmcs.core.AddCredit").path("x-read-back").asText().startsWith("none: "));
+        assertTrue(messages.path("whmcs.core.AddCredit.result").path("payload").path("properties").path("data")
+                .path("properties").path("reconciliation").isMissingNode(), "no read-back, no such field");
+    }
+
     static String status(String id) {
         return QuarkusTransaction.requiringNew().call(() -> CommandLog.<CommandLog>findById(id)).status.name();
     }
