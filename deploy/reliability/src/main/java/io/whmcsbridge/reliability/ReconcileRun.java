@@ -26,7 +26,8 @@ import java.util.UUID;
  * {@code AddInvoicePayment} commands while the simulator loses the answer of some requests in the three ways of the
  * issue: the connection dropped before the request reached the API, dropped after the API applied it, or never
  * answered after it applied it (the 2 s read timeout fires). Every command whose first call met one of them would
- * end UNKNOWN without a read-back. Per command id: its status, whether it was read back and what that found (the
+ * end UNKNOWN without a read-back, and so would the calls a SIGKILL halfway through cuts. Per command id: its
+ * status, whether it was read back and what that found (the
  * result's {@code reconciliation}), the payments the simulator made for it (never two) and the calls sent.
  * {@code serviceRoot} is the repository whose billing-service build runs, so the same run measures an older build.
  */
@@ -43,6 +44,7 @@ final class ReconcileRun {
     private final Plan plan;
     private final Path serviceRoot;
     private final Timeline timeline = new Timeline();
+    private Set<String> killedInFlight = Set.of();
 
     ReconcileRun(Plan plan, Path serviceRoot) {
         this.plan = plan;
@@ -60,17 +62,30 @@ final class ReconcileRun {
             rig.env.put("WHMCS_INSTANCES_DEFAULT_RECONCILE_SETTLE_TIME", "6s");
             rig.env.put("WHMCS_PROCESSING_RECONCILE_POLL_INTERVAL", "500ms");
             rig.env.put("WHMCS_OUTBOX_POLL_INTERVAL", "1s");
+            rig.env.put("WHMCS_PROCESSING_LEASE", "6s");
             Results results = new Results(rig.kafka.bootstrapServers(), work.results(), timeline::log);
-            try (ServiceProcess service = rig.start(ReliabilitySuite.freePort(), "reconcile", Map.of())) {
+            int port = ReliabilitySuite.freePort();
+            ServiceProcess service = rig.start(port, "reconcile-1", Map.of());
+            try {
                 timeline.log("service ready in " + service.readyMillis() + " ms");
                 String[] ids = new String[plan.commands()];
-                ReliabilitySuite.produce(rig.kafka.bootstrapServers(), work, prefix, plan.keys(), plan.rate(), ids,
-                        i -> work.write());
+                Thread producer = new Thread(() -> ReliabilitySuite.produce(rig.kafka.bootstrapServers(), work, prefix,
+                        plan.keys(), plan.rate(), ids, i -> work.write()), "producer");
+                producer.start();
+                // one SIGKILL halfway: the calls it cuts are the crash's lost answers, read back after the restart
+                Thread.sleep((long) (plan.commands() / plan.rate() * 500));
+                service.kill();
+                killedInFlight = rig.inFlight(prefix, null);
+                timeline.log("SIGKILL the service with " + killedInFlight.size() + " commands IN_FLIGHT");
+                service = rig.start(port, "reconcile-2", Map.of());
+                timeline.log("service back in " + service.readyMillis() + " ms");
+                producer.join();
                 timeline.log("workload produced; waiting for every result");
-                results.await(List.of(ids), Duration.ofSeconds(120));
+                results.await(List.of(ids), Duration.ofSeconds(180));
                 Thread.sleep(2000);
                 return check(rig, results, prefix, ids);
             } finally {
+                service.close();
                 results.close();
             }
         }
@@ -100,18 +115,22 @@ final class ReconcileRun {
             if ("UNKNOWN".equals(status)) {
                 unknown++;
             }
-            if (sent.isEmpty() || !LOST_ANSWER.contains(sent.get(0).outcome())) {
+            boolean killed = killedInFlight.contains(id);
+            if (!killed && (sent.isEmpty() || !LOST_ANSWER.contains(sent.get(0).outcome()))) {
                 continue;
             }
             affected++;
-            byFault.merge(sent.get(0).outcome(), 1L, Long::sum);
+            byFault.merge(killed ? "SIGKILL" : sent.get(0).outcome(), 1L, Long::sum);
             JsonNode r = reconciliation.get(id);
             String state = r == null ? "none" : r.path("state").asText();
             outcomes.merge(status + "/" + state, 1L, Long::sum);
             int payments = effects.getOrDefault(id, List.of()).size();
             boolean applied = "SUCCEEDED".equals(status) && "APPLIED".equals(state) && payments == 1;
-            boolean againOnce = "SENT_AGAIN".equals(state) && sent.size() == 2 && payments <= 1;
-            if ("SENT_AGAIN".equals(state) && sent.size() != 2) {
+            // a call cut by the kill may never have left: then the one send again is its only call. Its outcome is
+            // the result: a payment, or (its answer lost again, no effect after the settle time) FAILED NOT_APPLIED
+            boolean againOnce = "SENT_AGAIN".equals(state) && (sent.size() == 2 || killed && sent.size() == 1)
+                    && payments <= 1;
+            if ("SENT_AGAIN".equals(state) && sent.size() > 2) {
                 sentAgainNotOnce++;
             }
             if (applied || againOnce) {
@@ -141,15 +160,16 @@ final class ReconcileRun {
                 && sentAgainNotOnce == 0 && unknownWithoutReason == 0;
         report.put("passed", passed);
         System.out.println();
-        System.out.println("| commands | answers lost (drop before / drop after / no answer after) | SUCCEEDED read back "
-                + "| sent once more | UNKNOWN (without a reason) | resolved | duplicates | lost |");
+        System.out.println("| commands | answers lost (drop before / drop after / no answer after / SIGKILL) | "
+                + "SUCCEEDED read back | sent once more | UNKNOWN (without a reason) | resolved | duplicates | lost |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         long applied = outcomes.getOrDefault("SUCCEEDED/APPLIED", 0L);
         long again = outcomes.entrySet().stream().filter(e -> e.getKey().endsWith("/SENT_AGAIN")).mapToLong(Map.Entry::getValue).sum();
         long affectedUnknown = outcomes.entrySet().stream().filter(e -> e.getKey().startsWith("UNKNOWN/")).mapToLong(Map.Entry::getValue).sum();
-        System.out.printf("| %d | %d (%d / %d / %d) | %d | %d | %d (%d) | %.1f %% | %d | %d |%n", ids.length, affected,
+        System.out.printf("| %d | %d (%d / %d / %d / %d) | %d | %d | %d (%d) | %.1f %% | %d | %d |%n", ids.length, affected,
                 byFault.getOrDefault("DROP", 0L), byFault.getOrDefault("DROP_AFTER_EFFECT", 0L),
-                byFault.getOrDefault("HANG_AFTER_EFFECT", 0L), applied, again, affectedUnknown, unknownWithoutReason,
+                byFault.getOrDefault("HANG_AFTER_EFFECT", 0L), byFault.getOrDefault("SIGKILL", 0L), applied, again,
+                affectedUnknown, unknownWithoutReason,
                 affected == 0 ? 100.0 : 100.0 * resolved / affected, duplicates, lost.size());
         System.out.println("outcomes of the commands whose answer was lost: " + report.path("affectedOutcomes"));
         return report;
