@@ -44,6 +44,19 @@ class BillingReconcileIT extends BillingItSupport {
         return client.awaitResult(id, WAIT).data();
     }
 
+    /** {@link #pay} with the payment's answer lost in the way of {@code fault}. */
+    JsonNode payLosing(Fault.Once fault, String id, int invoice, String transid) {
+        sim.context().failNext(BillingSim.NAME, 1, fault);
+        return pay(id, invoice, transid);
+    }
+
+    /** The result's status and {@code reconciliation.state}; returns the reconciliation. */
+    static JsonNode assertReconciled(String status, String state, JsonNode result) {
+        assertStatus(status, result);
+        assertEquals(state, result.path("reconciliation").path("state").asText(), result.toString());
+        return result.path("reconciliation");
+    }
+
     long payments(String transid) {
         return sim.context().sideEffects().stream()
                 .filter(e -> e.kind().equals("core-payment") && transid.equals(e.id())).count();
@@ -57,12 +70,9 @@ class BillingReconcileIT extends BillingItSupport {
     /** The answer was lost after WHMCS recorded the payment: SUCCEEDED, with the transaction the read found. */
     @Test
     void aPaymentAppliedBeforeItsAnswerWasLostSucceedsWithTheTransactionFound() {
-        sim.context().failNext(BillingSim.NAME, 1, Fault.Once.DROP_AFTER_EFFECT);
         String id = newId();
-        JsonNode result = pay(id, 1002, null);
-        assertStatus("SUCCEEDED", result);
-        JsonNode r = result.path("reconciliation");
-        assertEquals("APPLIED", r.path("state").asText(), result.toString());
+        JsonNode result = payLosing(Fault.Once.DROP_AFTER_EFFECT, id, 1002, null);
+        JsonNode r = assertReconciled("SUCCEEDED", "APPLIED", result);
         assertEquals(id, r.path("marker").asText(), "the bridge set transid to the command id");
         assertEquals(id, result.path("response").path("transid").asText(), result.toString());
         assertEquals("1002", result.path("response").path("invoiceid").asText(), result.toString());
@@ -76,11 +86,9 @@ class BillingReconcileIT extends BillingItSupport {
      */
     @Test
     void aPaymentThatNeverArrivedIsSentOnceMoreAfterTheSettleTime() {
-        sim.context().failNext(BillingSim.NAME, 1, Fault.Once.DROP);
         String id = newId();
-        JsonNode result = pay(id, 1002, null);
-        assertStatus("SUCCEEDED", result);
-        assertEquals("SENT_AGAIN", result.path("reconciliation").path("state").asText(), result.toString());
+        JsonNode result = payLosing(Fault.Once.DROP, id, 1002, null);
+        assertReconciled("SUCCEEDED", "SENT_AGAIN", result);
         assertEquals(1, payments(id), "exactly one payment");
         List<RecordedCall> sends = calls("core:AddInvoicePayment", id);
         assertEquals(2, sends.size(), "the lost request and one more");
@@ -96,12 +104,9 @@ class BillingReconcileIT extends BillingItSupport {
     void aMarkerThatDoesNotNameThePaymentAloneEndsUnknownWithTheReason() {
         String transid = "TX-shared-" + newId();
         assertStatus("SUCCEEDED", pay(newId(), 1001, transid));
-        sim.context().failNext(BillingSim.NAME, 1, Fault.Once.DROP);
         String id = newId();
-        JsonNode result = pay(id, 1002, transid);
-        assertStatus("UNKNOWN", result);
-        JsonNode r = result.path("reconciliation");
-        assertEquals("UNDECIDED", r.path("state").asText(), result.toString());
+        JsonNode result = payLosing(Fault.Once.DROP, id, 1002, transid);
+        JsonNode r = assertReconciled("UNKNOWN", "UNDECIDED", result);
         assertTrue(r.path("reason").asText().contains("other invoices [1001]"), result.toString());
         assertEquals("CONNECTION", result.path("error").path("code").asText(), "the uncertain call's error stays");
         assertEquals(2, calls("core:AddInvoicePayment", transid).size(), "the first payment and this one: not sent again");
@@ -120,9 +125,7 @@ class BillingReconcileIT extends BillingItSupport {
         sim.context().setFault(BillingSim.NAME, Fault.errors(1.0, 500)); // every read-back from now on
         JsonNode result = client.awaitResult(id, WAIT).data();
         sim.context().clearFaults();
-        assertStatus("UNKNOWN", result);
-        JsonNode r = result.path("reconciliation");
-        assertEquals("UNDECIDED", r.path("state").asText(), result.toString());
+        JsonNode r = assertReconciled("UNKNOWN", "UNDECIDED", result);
         assertEquals(3, r.path("reads").asInt(), result.toString());
         assertTrue(r.path("reason").asText().contains("none answered"), result.toString());
         assertEquals("TIMEOUT", result.path("error").path("code").asText());
@@ -146,9 +149,7 @@ class BillingReconcileIT extends BillingItSupport {
         assertEquals("IN_FLIGHT", status(id), "not taken while the other replica's lease is live");
         assertEquals(0, calls("core:GetTransactions", id).size(), "not read back while the lease is live");
 
-        JsonNode result = client.awaitResult(id, WAIT).data();
-        assertStatus("SUCCEEDED", result);
-        assertEquals("SENT_AGAIN", result.path("reconciliation").path("state").asText(), result.toString());
+        assertReconciled("SUCCEEDED", "SENT_AGAIN", client.awaitResult(id, WAIT).data());
         List<RecordedCall> reads = calls("core:GetTransactions", id);
         assertTrue(reads.get(0).startedNanos() >= leaseEnds, "the first read-back came after the lease expired");
         assertEquals(1, payments(id), "sent once, by the replica that took it over");

@@ -460,7 +460,7 @@ public class CommandProcessor {
     }
 
     private String source() {
-        return config.processing().eventSource().orElse("whmcs-event-bridge/" + config.family() + "-service");
+        return ResultEvents.source(config);
     }
 
     /** Runs database work with the bound of tries; see {@link StoreRetry}. */

@@ -144,7 +144,8 @@ public class Reconciler {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     } catch (Exception | Error e) {
-                        // the row keeps this replica's lease until it expires; then it is taken up again
+                        // no longer renewed here: the lease expires and the command is taken up again
+                        store.forget(due.commandId());
                         LOG.warnf(e, "reading back command %s failed; it is taken up again once its lease expires",
                                 due.commandId());
                     } finally {
@@ -230,7 +231,8 @@ public class Reconciler {
             return;
         }
         if (!reconciliations.sendingAgain(due.commandId())) {
-            return; // no longer this replica's, or sent again before
+            store.forget(due.commandId()); // no longer this replica's, or sent again before
+            return;
         }
         LOG.infof("command %s: no effect found %d s after the call left (%s): sending it once more", due.commandId(),
                 settle.toSeconds(), saw);
@@ -259,8 +261,7 @@ public class Reconciler {
                 due.source(), due.type(), null, null, CloudEvent.JSON, null, Map.of()), due.orderingKey(),
                 due.topic(), due.partition(), due.offset());
         String action = due.action() == null ? due.type() : due.action();
-        String source = config.processing().eventSource().orElse("whmcs-event-bridge/" + config.family() + "-service");
-        ResultEvents.Built result = ResultEvents.fitted(command, source, action, o, due.ageMillis(), Instant.now(),
+        ResultEvents.Built result = ResultEvents.fitted(command, ResultEvents.source(config), action, o, due.ageMillis(), Instant.now(),
                 maxRequestSize);
         Outcome stored = result.outcome();
         store.complete(command, action, due.instance(), due.params(), result.event(), result.json(), stored.status(),

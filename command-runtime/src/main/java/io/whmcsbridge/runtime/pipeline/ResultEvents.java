@@ -28,6 +28,11 @@ public final class ResultEvents {
     record Built(CloudEvent event, String json, Outcome outcome) {
     }
 
+    /** {@code source} of this service's result events: configured, or {@code whmcs-event-bridge/<family>-service}. */
+    static String source(io.whmcsbridge.runtime.config.BridgeConfig config) {
+        return config.processing().eventSource().orElse("whmcs-event-bridge/" + config.family() + "-service");
+    }
+
     public static String resultEventId(String commandId) {
         return UUID.nameUUIDFromBytes(("result:" + commandId).getBytes(StandardCharsets.UTF_8)).toString();
     }

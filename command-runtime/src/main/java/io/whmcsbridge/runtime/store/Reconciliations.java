@@ -44,20 +44,10 @@ public class Reconciliations {
      */
     public boolean hold(String commandId, String uncertainJson, int attempts, long firstReadMillis)
             throws SQLException, InterruptedException {
-        int n = groupCommit.run(c -> {
-            try (PreparedStatement hold = c.prepareStatement("UPDATE command_log SET status = 'RECONCILING', "
-                    + "reconcile_uncertain = ?::jsonb, attempts = ?, reconcile_settle_from = clock_timestamp(), "
-                    + "reconcile_next_at = clock_timestamp() + ? * interval '1 millisecond', lease_holder = NULL, "
-                    + "lease_until = NULL, updated_at = clock_timestamp() WHERE command_id = ? "
-                    + "AND status IN ('IN_FLIGHT', 'RECONCILING') AND lease_holder = ?")) {
-                hold.setString(1, CommandStore.clean(uncertainJson));
-                hold.setInt(2, attempts);
-                hold.setLong(3, firstReadMillis);
-                hold.setString(4, CommandStore.clean(commandId));
-                hold.setString(5, replica.id());
-                return hold.executeUpdate();
-            }
-        });
+        int n = updateMine(commandId, "status IN ('IN_FLIGHT', 'RECONCILING')", "status = 'RECONCILING', "
+                + "reconcile_uncertain = ?::jsonb, attempts = ?, reconcile_settle_from = clock_timestamp(), "
+                + "reconcile_next_at = clock_timestamp() + ? * interval '1 millisecond', lease_holder = NULL, "
+                + "lease_until = NULL", CommandStore.clean(uncertainJson), attempts, firstReadMillis);
         leases.released(commandId);
         return n == 1;
     }
@@ -116,18 +106,9 @@ public class Reconciliations {
      * the bound of tries (waiting out the settle time does not).
      */
     public void later(String commandId, long inMillis, int readsMade) throws SQLException, InterruptedException {
-        groupCommit.run(c -> {
-            try (PreparedStatement later = c.prepareStatement("UPDATE command_log SET reconcile_next_at = "
-                    + "clock_timestamp() + ? * interval '1 millisecond', reconcile_reads = reconcile_reads + ?, "
-                    + "lease_holder = NULL, lease_until = NULL, updated_at = clock_timestamp() "
-                    + "WHERE command_id = ? AND status = 'RECONCILING' AND lease_holder = ?")) {
-                later.setLong(1, inMillis);
-                later.setInt(2, readsMade);
-                later.setString(3, CommandStore.clean(commandId));
-                later.setString(4, replica.id());
-                return later.executeUpdate();
-            }
-        });
+        updateMine(commandId, "status = 'RECONCILING'", "reconcile_next_at = clock_timestamp() + ? * interval "
+                + "'1 millisecond', reconcile_reads = reconcile_reads + ?, lease_holder = NULL, lease_until = NULL",
+                inMillis, readsMade);
         leases.released(commandId);
     }
 
@@ -136,13 +117,23 @@ public class Reconciliations {
      * sent again before (never a third time) or the row is no longer this replica's.
      */
     public boolean sendingAgain(String commandId) throws SQLException, InterruptedException {
+        return updateMine(commandId, "status = 'RECONCILING' AND NOT reconcile_sent_again",
+                "reconcile_sent_again = TRUE, reconcile_reads = 0") == 1;
+    }
+
+    /** Updates the command's row where it is in {@code status} under this replica's lease; the rows changed. */
+    private int updateMine(String commandId, String status, String set, Object... values)
+            throws SQLException, InterruptedException {
         return groupCommit.run(c -> {
-            try (PreparedStatement again = c.prepareStatement("UPDATE command_log SET reconcile_sent_again = TRUE, "
-                    + "reconcile_reads = 0, updated_at = clock_timestamp() WHERE command_id = ? AND status = 'RECONCILING' "
-                    + "AND lease_holder = ? AND NOT reconcile_sent_again")) {
-                again.setString(1, CommandStore.clean(commandId));
-                again.setString(2, replica.id());
-                return again.executeUpdate() == 1;
+            try (PreparedStatement update = c.prepareStatement("UPDATE command_log SET " + set
+                    + ", updated_at = clock_timestamp() WHERE command_id = ? AND " + status + " AND lease_holder = ?")) {
+                int i = 1;
+                for (Object v : values) {
+                    update.setObject(i++, v);
+                }
+                update.setString(i++, CommandStore.clean(commandId));
+                update.setString(i, replica.id());
+                return update.executeUpdate();
             }
         });
     }
