@@ -54,6 +54,8 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class Reconciler {
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
+    /** Read-backs that threw, beyond {@code max-reads}, after which a command is no longer taken up. */
+    static final int GIVE_UP_AFTER = 3;
 
     @Inject
     BridgeConfig config;
@@ -135,7 +137,8 @@ public class Reconciler {
             if (free == 0) {
                 return;
             }
-            for (Reconciliations.Due due : reconciliations.take(types, free, uncertainJson(interrupted()))) {
+            int maxTaken = config.processing().reconcile().maxReads() + GIVE_UP_AFTER;
+            for (Reconciliations.Due due : reconciliations.take(types, free, maxTaken, uncertainJson(interrupted()))) {
                 slots.acquireUninterruptibly();
                 workers.execute(() -> {
                     MDC.put("commandId", due.commandId());
@@ -144,10 +147,7 @@ public class Reconciler {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     } catch (Exception | Error e) {
-                        // no longer renewed here: the lease expires and the command is taken up again
-                        store.forget(due.commandId());
-                        LOG.warnf(e, "reading back command %s failed; it is taken up again once its lease expires",
-                                due.commandId());
+                        failed(due, e);
                     } finally {
                         MDC.remove("commandId");
                         slots.release();
@@ -158,6 +158,27 @@ public class Reconciler {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.warnf("could not look for read-backs that are due (%s); trying again", e.toString());
+        }
+    }
+
+    /**
+     * The read-back threw (its outcome could not be stored, a bug): it counts as a read that did not decide, so a
+     * command whose outcome the database keeps refusing is given up after the bound of tries (left
+     * {@code RECONCILING}, logged) instead of being tried for ever.
+     */
+    private void failed(Reconciliations.Due due, Throwable e) {
+        BridgeConfig.Processing.Reconciling tries = config.processing().reconcile();
+        boolean last = due.reads() + 1 >= tries.maxReads() + GIVE_UP_AFTER;
+        if (last) {
+            LOG.errorf(e, "reading back command %s failed %d times; it is left RECONCILING for a person to decide",
+                    due.commandId(), due.reads() + 1);
+        } else {
+            LOG.warnf(e, "reading back command %s failed; trying again later", due.commandId());
+        }
+        try {
+            reconciliations.later(due.commandId(), backoff(due.reads() + 1, tries), 1);
+        } catch (Exception | Error again) {
+            store.forget(due.commandId()); // not renewed here any more: taken up again once the lease expires
         }
     }
 

@@ -56,9 +56,10 @@ public class Reconciliations {
      * Takes up to {@code limit} commands whose read-back is due, under this replica's lease: {@code RECONCILING}
      * rows whose time has come, and {@code IN_FLIGHT} rows of {@code types} whose holder's lease expired (it died
      * while the call was out; {@code interruptedJson} becomes their uncertain outcome, their settle time counted from
-     * now). Rows under another replica's live lease are left alone, and so are rows another replica is taking now.
+     * now). Rows under another replica's live lease are left alone, and so are rows another replica is taking now,
+     * and rows with {@code maxReads} reads or more (given up: read-backs that kept failing to store their outcome).
      */
-    public List<Due> take(Collection<String> types, int limit, String interruptedJson)
+    public List<Due> take(Collection<String> types, int limit, int maxReads, String interruptedJson)
             throws SQLException, InterruptedException {
         if (limit <= 0) {
             return List.of();
@@ -67,7 +68,7 @@ public class Reconciliations {
         List<Due> due = groupCommit.run(c -> {
             List<Due> rows = new ArrayList<>();
             try (PreparedStatement take = c.prepareStatement("WITH picked AS (SELECT command_id FROM command_log "
-                    + "WHERE ((status = 'RECONCILING' AND reconcile_next_at <= clock_timestamp()) "
+                    + "WHERE ((status = 'RECONCILING' AND reconcile_next_at <= clock_timestamp() AND reconcile_reads < ?) "
                     + "OR (status = 'IN_FLIGHT' AND type = ANY (?))) "
                     + "AND (lease_until IS NULL OR lease_until < clock_timestamp()) "
                     + "ORDER BY reconcile_next_at NULLS FIRST LIMIT ? FOR UPDATE SKIP LOCKED) "
@@ -81,11 +82,12 @@ public class Reconciliations {
                     + "l.kafka_offset, l.attempts, l.reconcile_reads, l.reconcile_sent_again, l.reconcile_uncertain, "
                     + "(EXTRACT(EPOCH FROM (clock_timestamp() - l.reconcile_settle_from)) * 1000)::bigint, "
                     + "(EXTRACT(EPOCH FROM (clock_timestamp() - l.received_at)) * 1000)::bigint")) {
-                take.setArray(1, c.createArrayOf("varchar", types.toArray()));
-                take.setInt(2, limit);
-                take.setString(3, CommandStore.clean(interruptedJson));
-                take.setString(4, replica.id());
-                take.setLong(5, leaseMillis);
+                take.setInt(1, maxReads);
+                take.setArray(2, c.createArrayOf("varchar", types.toArray()));
+                take.setInt(3, limit);
+                take.setString(4, CommandStore.clean(interruptedJson));
+                take.setString(5, replica.id());
+                take.setLong(6, leaseMillis);
                 try (ResultSet rs = take.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new Due(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
