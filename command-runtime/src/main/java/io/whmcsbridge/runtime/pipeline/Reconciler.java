@@ -195,6 +195,8 @@ public class Reconciler {
             return;
         }
         ReadBack.ByMarker rb = readBack.get();
+        // a command accepted over HTTP was stored before the marker was set: set it again, the same way
+        sent = rb.mark(sent, due.commandId());
         String marker = rb.markerOf(sent, due.commandId());
         int reads = due.reads() + 1;
         Outcome read = executor.execute(instance.get(), rb.read(), rb.request().apply(sent, marker));
