@@ -70,8 +70,6 @@ public class Reconciler {
     @Inject
     Reconciliations reconciliations;
     @Inject
-    Redactor redactor;
-    @Inject
     BridgeMetrics metrics;
     @ConfigProperty(name = "mp.messaging.outgoing.results.max.request.size", defaultValue = "1048576")
     int maxRequestSize;
