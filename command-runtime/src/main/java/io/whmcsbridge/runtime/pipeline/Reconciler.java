@@ -216,8 +216,13 @@ public class Reconciler {
             verdict = new ReadBack.Verdict.CannotTell("the read-back's answer could not be judged: " + e);
         }
         if (verdict instanceof ReadBack.Verdict.Applied a) {
-            Reconciliation how = new Reconciliation(Reconciliation.APPLIED, rb.how(), marker, a.found(),
-                    "the read-back found the write's effect", reads);
+            // sent again before, and that call's answer was lost too: the effect found is the second call's
+            Reconciliation how = due.sentAgain()
+                    ? new Reconciliation(Reconciliation.SENT_AGAIN, rb.how(), marker, a.found(), "no effect was found "
+                            + "after the settle time, so it was sent once more; that answer was lost too, and the "
+                            + "read-back found the effect", reads)
+                    : new Reconciliation(Reconciliation.APPLIED, rb.how(), marker, a.found(),
+                            "the read-back found the write's effect", reads);
             finish(due, Outcome.succeeded(a.found(), uncertain.attempts()).reconciled(how, uncertain.attempts()), how);
         } else if (verdict instanceof ReadBack.Verdict.CannotTell c) {
             finish(due, uncertain, undecided(rb, marker, c.reason(), reads));
