@@ -21,6 +21,7 @@ public class AbuseActions implements ActionCatalogue {
      */
     public static final ActionSpec CREATE = ActionSpec.builder(EventTypes.commandType(FAMILY, "create"), "create")
             .idempotent(false)
+            .noReadBack("Abuse Manager Pro has no API to read reports back, so a lost answer stays UNKNOWN")
             .reserved(AbuseManagerGateway.RESERVED)
             .describe("Creates an abuse report for a service")
             .params(

@@ -12,6 +12,7 @@ import io.whmcsbridge.runtime.guard.InstanceGuards;
 import io.whmcsbridge.runtime.store.CommandLog;
 import io.whmcsbridge.runtime.store.OutboxEvent;
 import io.whmcsbridge.runtime.testing.BridgeTestClient;
+import io.whmcsbridge.runtime.testing.InFlightRows;
 import io.whmcsbridge.runtime.testing.ServiceTestResource;
 import io.whmcsbridge.runtime.testing.SimulatorTestResource;
 import io.whmcsbridge.simulator.Fault;
@@ -226,18 +227,7 @@ class AbuseCommandsIT {
 
     /** What another replica leaves while its call is out: the row IN_FLIGHT under its lease ({@code null}: none). */
     static void inFlightElsewhere(String id, String holder, Duration lease) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            CommandLog row = new CommandLog();
-            row.commandId = id;
-            row.type = CREATE;
-            row.action = "create";
-            row.status = CommandStatus.IN_FLIGHT;
-            row.receivedAt = Instant.now();
-            row.updatedAt = Instant.now();
-            row.leaseHolder = holder;
-            row.leaseUntil = lease == null ? null : Instant.now().plus(lease);
-            row.persist();
-        });
+        InFlightRows.inFlightElsewhere(id, CREATE, "create", null, holder, lease);
     }
 
     @Test

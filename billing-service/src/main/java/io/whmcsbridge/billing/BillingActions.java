@@ -113,15 +113,15 @@ public class BillingActions implements ActionCatalogue {
                             Param.string("type").maxLength(10).describe("0 for a random contact"))
                     .rule(nested("params", CONTACT_FIELDS))
                     .rule(samePasswords(p -> p.get("params")))
-                    .secretParams("password1", "password2").build(),
+                    .secretParams("password1", "password2").noReadBack("no exact marker: get_contacts lists contacts, but nothing in a contact is unique to the command (the e-mail may be there already)").build(),
             billing("apply_credit", false, "Applies the customer's credit to an invoice")
                     .params(Param.id("invoice_id").required(), Param.money("amount").required().positive()
-                            .describe("credit to apply")).build(),
+                            .describe("credit to apply")).noReadBack("no exact marker: credit applied shows only as an invoice's paid amount, the same for any application of that amount").build(),
             billing("create_addfunds", false, "Creates an add-funds invoice (top-up)")
                     .params(Param.money("amount").required().min(new java.math.BigDecimal("20"))
                                     .describe("top-up amount, at least 20"),
                             Param.string("description").maxLength(255), Param.bool("subscribe")
-                                    .describe("automatic recurring payments")).build(),
+                                    .describe("automatic recurring payments")).noReadBack("no exact marker: the billing API's invoice answers carry id, status, date, total and items, nothing the command sets uniquely").build(),
             billing("delete_cancellation_request", true, "Deletes a cancellation request of a server")
                     .params(serverId().describe("server ID (relid)")).build(),
             billing("delete_contact", true, "Deletes a contact of the customer")
@@ -130,7 +130,7 @@ public class BillingActions implements ActionCatalogue {
                     .params(Param.id("invoice_id").required(), Param.oneOf("proforma_invoice", "0", "1"),
                             Param.oneOf("viewpdf", "0", "1")).build(),
             billing("generate_due_invoice", false, "Generates the next invoice of a server")
-                    .params(serverId()).build(),
+                    .params(serverId()).noReadBack("no exact marker: get_related_invoices shows the server's invoices, but not which command made one").build(),
             billing("get_billing_data", true, "Billing account and service status of a server")
                     .params(serverId(), Param.string("customer_name").maxLength(255)).build(),
             billing("get_cancellation_requests", true, "Active cancellation requests")
@@ -173,7 +173,7 @@ public class BillingActions implements ActionCatalogue {
                             seen.add(id.asText());
                         }
                         return Optional.empty();
-                    }).build(),
+                    }).noReadBack("no exact marker: transactions answers carry id, amount, date and the API's own description, nothing the command sets").build(),
             billing("request_cancellation", false, "Starts the cancellation of an order or subscription")
                     .params(serverId().describe("server ID to cancel"), Param.integer("cancellation_type").min(0),
                             Param.string("cancellation_reason").maxLength(1000), Param.money("refund").min(java.math.BigDecimal.ZERO),
@@ -184,17 +184,17 @@ public class BillingActions implements ActionCatalogue {
                             Param.string("vat_msg").maxLength(255), Param.money("rec_before_tax"),
                             Param.money("total_with_tax"), Param.string("d_deploy_time").maxLength(50),
                             Param.string("d_bill_time").maxLength(50), Param.string("d_recurring").maxLength(50),
-                            Param.string("d_period").maxLength(50), Param.string("cbp_adjusted").maxLength(255)).build(),
+                            Param.string("d_period").maxLength(50), Param.string("cbp_adjusted").maxLength(255)).noReadBack("no exact marker: get_cancellation_requests shows a server's request, the same whichever command made it").build(),
             billing("request_subscription_cancellation", false, "Starts a bank subscription cancellation")
                     .params(serverId().describe("server ID (relid)"), Param.string("cancellation_type").maxLength(50),
-                            Param.string("cancellation_reason").maxLength(1000)).build(),
+                            Param.string("cancellation_reason").maxLength(1000)).noReadBack("no exact marker: the cancellation reads show a server's request, not which command made it").build(),
             billing("reset_password", false, "Starts or completes a password reset")
                     .params(Param.email("email"), Param.string("reset_token").maxLength(255),
                             Param.string("pass").maxLength(255), Param.string("code").maxLength(20),
                             Param.string("location").maxLength(50))
                     // the reset link's token, the new password and the one-time 2FA code: "code" is secret here
                     // only, where other "code" fields are currencies, promotions or errors
-                    .secretParams("reset_token", "pass", "code").build(),
+                    .secretParams("reset_token", "pass", "code").noReadBack("nothing to read: a reset link or a new password leaves no record the API answers").build(),
             billing("transactions", true, "Transactions, by client, server, invoice or id")
                     .params(Param.id("transaction_id"), Param.id("invoice_id"), Param.id("server_id")).build(),
             billing("update_client", true, "Updates the customer's profile (profile_data[...])")
@@ -250,7 +250,9 @@ public class BillingActions implements ActionCatalogue {
             "CreateInvoice", List.of(Param.id("userid").required()),
             "GetInvoice", List.of(Param.id("invoiceid").required()),
             "GetCredits", List.of(Param.id("clientid").required()),
-            "AddInvoicePayment", List.of(Param.id("invoiceid").required(), Param.string("transid").required().maxLength(255),
+            // transid: set to the command id when absent, so a payment whose answer was lost can be found again
+            "AddInvoicePayment", List.of(Param.id("invoiceid").required(), Param.string("transid").maxLength(255)
+                    .describe("the payment's transaction id; the command id when absent (its read-back finds it by this)"),
                     Param.string("gateway").required().maxLength(100), Param.string("date").required().maxLength(30),
                     Param.money("amount").positive()),
             "ModuleSuspend", List.of(Param.id("serviceid").required(), Param.string("suspendreason").maxLength(255)),
@@ -321,6 +323,9 @@ public class BillingActions implements ActionCatalogue {
                     b.params(known.toArray(Param[]::new));
                 }
                 b.reserved(BillingGateway.CORE_FIELDS);
+                if (!CORE_READS.contains(action)) {
+                    b.readBack(CoreReadBacks.of(action));
+                }
                 Secrets secrets = CORE_SECRETS.get(action);
                 if (secrets != null) {
                     b.secretParams(secrets.params().toArray(String[]::new)).secretAnswers(secrets.answers().toArray(String[]::new));

@@ -99,6 +99,9 @@ public class ProjectsActions implements ActionCatalogue {
         }
         return ActionSpec.builder(EventTypes.commandType(FAMILY, m.name()), m.name())
                 .idempotent(m.idempotent())
+                // wbTeamPro's lists filter by the record's fields, but none is unique to one command (titles repeat)
+                .noReadBack("no exact marker: the record it creates has no field unique to the command that a "
+                        + "list filters by; a marker would have to go into a title or text other users see (not built)")
                 .reserved(WbTeamProGateway.RESERVED)
                 .describe(m.description() + " — " + m.httpMethod() + " " + m.chain() + "; other params: the record's fields or filters")
                 .params(params.toArray(Param[]::new))

@@ -37,11 +37,15 @@ public class ResellerActions implements ActionCatalogue {
     }
 
     public static final ActionSpec ADD_CHARGE = function("addCharge").idempotent(false)
+            .noReadBack("no exact marker: getCharges lists a client's charges with date, amount and description, "
+                    + "and only the description, which the client sees, could carry one (free-text marking not built)")
             .describe("Debits an amount from a client's balance")
             .params(client(), Param.money("charge").required().positive().describe("amount debited, e.g. 4.99"),
                     Param.string("description").maxLength(255), Param.bool("test").describe("only check, do not apply"))
             .build();
     public static final ActionSpec ADD_PAYMENT = function("addPayment").idempotent(false)
+            .noReadBack("no exact marker: getDeposits lists a client's payments with date, amount and description, "
+                    + "and only the description, which the client sees, could carry one (free-text marking not built)")
             .describe("Credits an amount to a client's balance")
             .params(client(), Param.money("payment").required().positive().describe("amount credited, e.g. 4.99"),
                     Param.string("description").maxLength(255), Param.bool("test").describe("only check, do not apply"))
@@ -85,6 +89,8 @@ public class ResellerActions implements ActionCatalogue {
                     Param.email("email").describe("where the threshold notification goes"))
             .build();
     public static final ActionSpec SIGNUP_CLIENT = function("signupClient").idempotent(false)
+            .noReadBack("getClients finds a client by e-mail, but signupClient's password is never stored, so a "
+                    + "certain \"not applied\" could not be sent again; a lost answer stays UNKNOWN")
             .describe("Creates a client; the result carries its new client ID")
             .params(Param.string("firstname").required().maxLength(255), Param.string("lastname").required().maxLength(255),
                     Param.string("company").maxLength(255), Param.string("address").required().maxLength(255),

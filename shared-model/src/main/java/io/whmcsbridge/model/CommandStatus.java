@@ -4,6 +4,12 @@ package io.whmcsbridge.model;
 public enum CommandStatus {
     RECEIVED,
     IN_FLIGHT,
+    /**
+     * A non-idempotent call's answer was lost and the action declares a read-back: the bridge is reading the effect
+     * back (and may send the write once more on a certain "not applied"). No result yet; it ends in one of the four
+     * terminal statuses.
+     */
+    RECONCILING,
     /** The API reported success. */
     SUCCEEDED,
     /** The API reported an error, or retries of a retryable failure ran out. */
@@ -14,6 +20,6 @@ public enum CommandStatus {
     UNKNOWN;
 
     public boolean isTerminal() {
-        return this != RECEIVED && this != IN_FLIGHT;
+        return this != RECEIVED && this != IN_FLIGHT && this != RECONCILING;
     }
 }

@@ -16,6 +16,8 @@ public final class ErrorCodes {
     public static final String STORE_REFUSED = "STORE_REFUSED";
     /** The service itself failed while calling (an {@link Error} such as a StackOverflowError). */
     public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+    /** A write sent twice (the second time after a certain "not applied") of which the read-back finds no effect. */
+    public static final String NOT_APPLIED = "NOT_APPLIED";
 
     public static String http(int status) {
         return "HTTP_" + status;

@@ -12,9 +12,16 @@ import java.util.List;
  * @param errorRate      answered with one of {@code errorStatuses} and no side effect
  * @param errorStatuses  HTTP statuses for {@code errorRate}, e.g. 500, 502, 503, 429
  * @param malformedRate  the request is processed (side effect happens) but the body is cut short
+ * @param dropAfterEffectRate the request is processed (side effect happens), then the connection is closed unanswered
+ * @param hangAfterEffectRate the request is processed (side effect happens) and never answered
  */
 public record Fault(long latencyMs, double dropRate, double hangRate, double errorRate, List<Integer> errorStatuses,
-        double malformedRate) {
+        double malformedRate, double dropAfterEffectRate, double hangAfterEffectRate) {
+
+    public Fault(long latencyMs, double dropRate, double hangRate, double errorRate, List<Integer> errorStatuses,
+            double malformedRate) {
+        this(latencyMs, dropRate, hangRate, errorRate, errorStatuses, malformedRate, 0, 0);
+    }
 
     public static final Fault NONE = new Fault(0, 0, 0, 0, List.of(503), 0);
 

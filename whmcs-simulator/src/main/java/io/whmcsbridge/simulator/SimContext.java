@@ -172,11 +172,14 @@ public final class SimContext {
         }, true).onComplete(ar -> {
             SimReply reply = ar.succeeded() ? ar.result()
                     : new SimReply(500, "text/plain", "simulator error: " + ar.cause(), "SIM_ERROR", false);
-            if (once == Fault.Once.HANG_AFTER_EFFECT) {
+            // after the handler ran: its side effect happened, only the answer is lost
+            double afterEffect = once == null ? rnd.nextDouble() : 1;
+            if (once == Fault.Once.HANG_AFTER_EFFECT || afterEffect < standing.hangAfterEffectRate()) {
                 record(api, act, sim, started, "HANG_AFTER_EFFECT", reply.authFailed());
                 return;
             }
-            if (once == Fault.Once.DROP_AFTER_EFFECT) {
+            if (once == Fault.Once.DROP_AFTER_EFFECT
+                    || afterEffect < standing.hangAfterEffectRate() + standing.dropAfterEffectRate()) {
                 record(api, act, sim, started, "DROP_AFTER_EFFECT", reply.authFailed());
                 rc.request().connection().close();
                 return;

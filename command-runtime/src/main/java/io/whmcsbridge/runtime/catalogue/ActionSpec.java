@@ -29,10 +29,17 @@ import java.util.function.Function;
  * @param reservedNames names the service itself sends to the API (credentials, {@code action}, transport fields),
  *                     lower case: a command's parameter that PHP would read under one of them (after PHP's own name
  *                     normalisation, in any case) is refused, so a command cannot override or add to them
+ * @param readBack     for a non-idempotent action: how its effect is read back when its answer was lost, or why it
+ *                     cannot be ({@code null} until declared; idempotent actions need none)
  */
 public record ActionSpec(String type, String action, boolean idempotent, String description, List<Param> params,
         List<Function<ObjectNode, Optional<Violation>>> rules, boolean openParams, Set<String> secretParams,
-        Set<String> secretAnswers, Set<String> reservedNames) {
+        Set<String> secretAnswers, Set<String> reservedNames, ReadBack readBack) {
+
+    /** The read-back by marker, if this action has one. */
+    public Optional<ReadBack.ByMarker> byMarker() {
+        return readBack instanceof ReadBack.ByMarker m ? Optional.of(m) : Optional.empty();
+    }
 
     /** Every name secret in this action alone: its secret parameters and its secret answer fields. */
     public Set<String> secretNames() {
@@ -71,6 +78,7 @@ public record ActionSpec(String type, String action, boolean idempotent, String 
         private final Set<String> secretParams = new LinkedHashSet<>();
         private final Set<String> secretAnswers = new LinkedHashSet<>();
         private final Set<String> reservedNames = new LinkedHashSet<>();
+        private ReadBack readBack;
 
         private Builder(String type, String action) {
             this.type = type;
@@ -120,10 +128,25 @@ public record ActionSpec(String type, String action, boolean idempotent, String 
             return this;
         }
 
+        /** How the action's effect is read back after a lost answer; see {@link ActionSpec#readBack()}. */
+        public Builder readBack(ReadBack value) {
+            this.readBack = value;
+            return this;
+        }
+
+        /** The action has no read-back, for this reason (the README shows it). */
+        public Builder noReadBack(String why) {
+            return readBack(new ReadBack.None(why));
+        }
+
         public ActionSpec build() {
             ActionSpec spec = new ActionSpec(type, action, idempotent, description, List.copyOf(params),
                     List.copyOf(rules), openParams, Set.copyOf(secretParams), Set.copyOf(secretAnswers),
-                    Set.copyOf(reservedNames));
+                    Set.copyOf(reservedNames), idempotent ? null : readBack);
+            if (readBack instanceof ReadBack.ByMarker && !secretParams.isEmpty()) {
+                // a write sent again must be sent as it was, and secrets are never stored
+                throw new IllegalStateException(type + ": an action with secret parameters cannot be sent again");
+            }
             for (Param p : params) {
                 if (spec.reserves(p.name())) {
                     throw new IllegalStateException(type + ": parameter " + p.name() + " is a name the service sends itself");

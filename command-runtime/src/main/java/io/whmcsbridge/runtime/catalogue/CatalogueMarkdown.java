@@ -26,8 +26,8 @@ public final class CatalogueMarkdown {
 
     public static String render(ActionCatalogue catalogue) {
         StringBuilder b = new StringBuilder();
-        b.append("| command type | idempotent | parameters | description |\n");
-        b.append("|---|---|---|---|\n");
+        b.append("| command type | idempotent | parameters | description | read back after a lost answer |\n");
+        b.append("|---|---|---|---|---|\n");
         catalogue.actions().stream().sorted(Comparator.comparing(ActionSpec::type)).forEach(a -> {
             String params = a.params().isEmpty() ? "none" : a.params().stream()
                     .map(p -> "`" + p.name() + "`" + (p.mandatory() ? " **required**" : "") + " (" + p.constraints() + ")"
@@ -38,9 +38,24 @@ public final class CatalogueMarkdown {
             }
             b.append("| `").append(a.type()).append("` | ").append(a.idempotent() ? "yes" : "**no**").append(" | ")
                     .append(params.replace("|", "\\|")).append(" | ").append(a.description().replace("|", "\\|"))
-                    .append(" |\n");
+                    .append(" | ").append(readBack(a).replace("|", "\\|")).append(" |\n");
         });
         return b.toString();
+    }
+
+    /**
+     * The reconciliation decision of a non-idempotent action; every one must have one (the README generator fails
+     * otherwise, so an action added without a decision cannot go unnoticed).
+     */
+    private static String readBack(ActionSpec a) {
+        if (a.idempotent()) {
+            return "not needed: sent again safely";
+        }
+        if (a.readBack() == null) {
+            throw new IllegalStateException(a.type() + " is not idempotent and declares no read-back decision "
+                    + "(ActionSpec.Builder.readBack or noReadBack)");
+        }
+        return a.readBack().describe();
     }
 
     /**

@@ -68,6 +68,26 @@ public interface BridgeConfig {
          */
         @WithDefault("8388608")
         long maxAnswerBytes();
+
+        /** Read-back of writes whose answer was lost, against this instance. */
+        Reconcile reconcile();
+
+        interface Reconcile {
+            /**
+             * How long after an uncertain call left a read-back that finds no effect counts as a certain "not applied"
+             * (and the write is sent once more). Keep it above the longest a request may run inside the API (PHP's
+             * {@code max_execution_time}, 30 s by default, plus any proxy timeout): a write still running there
+             * must not be taken for one that never arrived. A read-back that finds the effect decides at once.
+             */
+            @WithDefault("120s")
+            Duration settleTime();
+
+            /**
+             * Command types whose read-back needs a marker in text the customer may see (a charge's or a credit's
+             * description: {@code [ref <command id>]} is appended). Off for every action unless listed here.
+             */
+            Optional<List<String>> markedActions();
+        }
     }
 
     interface Processing {
@@ -144,6 +164,33 @@ public interface BridgeConfig {
 
         /** Source attribute of the result events; defaults to {@code whmcs-event-bridge/<family>-service}. */
         Optional<String> eventSource();
+
+        /** How often and how long uncertain writes are read back (state in the command log, shared by replicas). */
+        Reconciling reconcile();
+
+        interface Reconciling {
+            /**
+             * Read-backs of one command whose answer did not decide (the read failed, or could not be made) before
+             * it ends {@code UNKNOWN} with the reason. Waiting out the settle time does not count.
+             */
+            @WithDefault("6")
+            int maxReads();
+
+            /** Wait before the first read-back; each further one after a read that did not decide doubles it. */
+            @WithDefault("1s")
+            Duration initialBackoff();
+
+            @WithDefault("2m")
+            Duration maxBackoff();
+
+            /** How often a replica looks for read-backs that are due (one indexed query). */
+            @WithDefault("1s")
+            Duration pollInterval();
+
+            /** Read-backs running at once per replica (each also takes a permit of the instance's cap). */
+            @WithDefault("4")
+            int concurrency();
+        }
     }
 
     interface Outbox {

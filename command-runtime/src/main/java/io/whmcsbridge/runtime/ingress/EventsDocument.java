@@ -71,6 +71,9 @@ public class EventsDocument {
         m.put("name", spec.type());
         m.put("summary", spec.description());
         m.put("x-idempotent", spec.idempotent());
+        if (spec.readBack() != null) {
+            m.put("x-read-back", spec.readBack().describe());
+        }
         ObjectNode payload = cloudEvent(m, spec.type());
         ObjectNode params = Json.MAPPER.createObjectNode().put("type", "object");
         if (!spec.openParams()) {
@@ -115,6 +118,20 @@ public class EventsDocument {
         p.putObject("attempts").put("type", "integer");
         p.putObject("durationMs").put("type", "integer");
         p.putObject("completedAt").put("type", "string").put("format", "date-time");
+        if (spec.byMarker().isPresent()) {
+            ObjectNode r = p.putObject("reconciliation").put("type", "object").put("description", "present only when "
+                    + "the call's answer was lost and its effect was read back (" + spec.byMarker().get().how() + ")");
+            ObjectNode rp = r.putObject("properties");
+            rp.putObject("state").put("type", "string").put("description", "APPLIED: the read found the effect "
+                    + "(status SUCCEEDED); SENT_AGAIN: no effect after the settle time, sent once more under the same "
+                    + "command id (status: that call's outcome); UNDECIDED: status UNKNOWN, reason says why")
+                    .putArray("enum").add("APPLIED").add("SENT_AGAIN").add("UNDECIDED");
+            rp.putObject("how").put("type", "string").put("description", "the read-back");
+            rp.putObject("marker").put("type", "string").put("description", "what identifies the effect at the API");
+            rp.putObject("found").put("description", "the record the read found (also the response when APPLIED)");
+            rp.putObject("reason").put("type", "string");
+            rp.putObject("reads").put("type", "integer").put("description", "read-backs made");
+        }
         return m;
     }
 

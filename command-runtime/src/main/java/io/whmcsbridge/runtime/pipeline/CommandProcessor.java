@@ -80,6 +80,8 @@ public class CommandProcessor {
     DatabaseAnswers database;
     @Inject
     Tracing tracing;
+    @Inject
+    Reconciler reconciler;
     /** The results producer's largest request: every result event is cut to fit it. */
     @ConfigProperty(name = "mp.messaging.outgoing.results.max.request.size", defaultValue = "1048576")
     int maxRequestSize;
@@ -159,6 +161,12 @@ public class CommandProcessor {
         Optional<ActionSpec> spec = catalogue.byType(type);
         CommandData data = CloudEventCodec.commandData(command.event());
         String instanceName = data == null ? CommandData.DEFAULT_INSTANCE : data.instanceOrDefault();
+        if (data != null && spec.isPresent()) {
+            // the marker a read-back looks for, set before anything is stored or sent (a transid from the command id)
+            CommandData given = data;
+            data = reconciler.readBack(spec.get(), instanceName)
+                    .map(rb -> new CommandData(rb.mark(given.params(), command.id()), given.instance())).orElse(data);
+        }
         String redactedParams = data == null ? null : redactor.redact(data.params(), spec.orElse(null)).toString();
         String action = spec.map(ActionSpec::action).orElse(null);
 
@@ -177,7 +185,12 @@ public class CommandProcessor {
                     + f.reason() + "); it was not sent");
         }
         if (outcome == null) {
-            return; // seen before: its stored result was published again
+            return; // seen before: its stored result was published again (or its read-back will publish it)
+        }
+        if (outcome.status() == CommandStatus.UNKNOWN && spec.isPresent() && heldForReadBack(command, spec.get(),
+                instanceName, outcome)) {
+            releaseKey.run();
+            return;
         }
         releaseKey.run();
         finish(command, action == null ? type : action, instanceName, redactedParams, outcome, started);
@@ -193,6 +206,10 @@ public class CommandProcessor {
             CommandStore.Claim claim = claim(command, action, instanceName, redactedParams, gate);
             if (claim.before() != null && claim.before().isTerminal()) {
                 republish(command, claim.before());
+                return null;
+            }
+            if (claim.reconciling()) {
+                LOG.infof("command %s is being read back; its read-back publishes the result", command.id());
                 return null;
             }
             if (claim.expired()) {
@@ -222,6 +239,9 @@ public class CommandProcessor {
                 republish(command, seen.status());
                 return null;
             }
+            if (seen != null && seen.status() == CommandStatus.RECONCILING) {
+                return null; // the same id sent before as a write whose effect is being read back
+            }
             if (spec.isEmpty()) {
                 outcome = Outcome.rejected(ErrorCodes.UNKNOWN_ACTION, "unknown command type '" + type + "'; this service "
                         + "accepts " + catalogue.acceptedTypes());
@@ -245,6 +265,22 @@ public class CommandProcessor {
             }
         }
         return outcome;
+    }
+
+    /**
+     * An uncertain outcome of an action with a read-back on this instance waits for it ({@link Reconciler}) instead of
+     * ending {@code UNKNOWN}: no result now, the record is acknowledged. False (and the command ends {@code UNKNOWN}
+     * as before) when it cannot be held.
+     */
+    private boolean heldForReadBack(IncomingCommand command, ActionSpec spec, String instanceName, Outcome outcome)
+            throws InterruptedException {
+        try {
+            return durably("holding the call for its read-back",
+                    () -> reconciler.hold(command, spec, instanceName, outcome));
+        } catch (StoreFailure f) {
+            LOG.warnf("command %s: could not hold it for a read-back (%s); it ends UNKNOWN", command.id(), f.reason());
+            return false;
+        }
     }
 
     /**
@@ -440,7 +476,7 @@ public class CommandProcessor {
     }
 
     private String source() {
-        return config.processing().eventSource().orElse("whmcs-event-bridge/" + config.family() + "-service");
+        return ResultEvents.source(config);
     }
 
     /** Runs database work with the bound of tries ({@link StoreRetry}), in a span named by {@code operation}. */

@@ -4,10 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.whmcsbridge.model.CommandStatus;
 import io.whmcsbridge.model.ErrorInfo;
 import io.whmcsbridge.model.Json;
+import io.whmcsbridge.model.Reconciliation;
 import io.whmcsbridge.model.SafeText;
 
-/** The terminal outcome of one command, before it becomes a result event. */
-public record Outcome(CommandStatus status, JsonNode response, ErrorInfo error, int attempts) {
+/**
+ * The terminal outcome of one command, before it becomes a result event; {@code reconciliation} only when it was
+ * read back after a lost answer.
+ */
+public record Outcome(CommandStatus status, JsonNode response, ErrorInfo error, int attempts,
+        Reconciliation reconciliation) {
+
+    public Outcome(CommandStatus status, JsonNode response, ErrorInfo error, int attempts) {
+        this(status, response, error, attempts, null);
+    }
+
+    /** The same outcome, as read back after a lost answer. */
+    Outcome reconciled(Reconciliation how, int totalAttempts) {
+        return new Outcome(status, response, error, totalAttempts, how);
+    }
 
     public static Outcome succeeded(JsonNode response, int attempts) {
         return new Outcome(CommandStatus.SUCCEEDED, response, null, attempts);
@@ -35,7 +49,10 @@ public record Outcome(CommandStatus status, JsonNode response, ErrorInfo error, 
         ErrorInfo e = error == null ? null : new ErrorInfo(SafeText.escape(error.code(), 120),
                 cut(error.message(), Math.max(maxText, 500)), error.retryable(),
                 maxText == 0 ? null : cut(error.upstream(), maxText));
-        return new Outcome(status, marker, e, attempts);
+        Reconciliation r = reconciliation == null || reconciliation.found() == null ? reconciliation
+                : new Reconciliation(reconciliation.state(), reconciliation.how(), reconciliation.marker(), null,
+                        reconciliation.reason(), reconciliation.reads());
+        return new Outcome(status, marker, e, attempts, r);
     }
 
     static JsonNode omitted(String why, long bytes) {

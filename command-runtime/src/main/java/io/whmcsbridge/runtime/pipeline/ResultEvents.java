@@ -28,6 +28,11 @@ public final class ResultEvents {
     record Built(CloudEvent event, String json, Outcome outcome) {
     }
 
+    /** {@code source} of this service's result events: configured, or {@code whmcs-event-bridge/<family>-service}. */
+    static String source(io.whmcsbridge.runtime.config.BridgeConfig config) {
+        return config.processing().eventSource().orElse("whmcs-event-bridge/" + config.family() + "-service");
+    }
+
     public static String resultEventId(String commandId) {
         return UUID.nameUUIDFromBytes(("result:" + commandId).getBytes(StandardCharsets.UTF_8)).toString();
     }
@@ -39,7 +44,7 @@ public final class ResultEvents {
     public static CloudEvent build(IncomingCommand command, String traceparent, String source, String action,
             Outcome outcome, long durationMs, Instant completedAt) {
         ResultData data = new ResultData(command.id(), action, outcome.status(), outcome.response(), outcome.error(),
-                outcome.attempts(), durationMs, completedAt);
+                outcome.attempts(), durationMs, completedAt, outcome.reconciliation());
         Map<String, String> ext = new LinkedHashMap<>();
         if (traceparent != null) {
             ext.put("traceparent", traceparent);

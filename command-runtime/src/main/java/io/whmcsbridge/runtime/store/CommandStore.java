@@ -87,6 +87,11 @@ public class CommandStore {
         public boolean expired() {
             return before == CommandStatus.IN_FLIGHT && holder == null;
         }
+
+        /** Its answer was lost and its effect is being read back: the read-back publishes its result. */
+        public boolean reconciling() {
+            return before == CommandStatus.RECONCILING;
+        }
     }
 
     /**
@@ -213,7 +218,7 @@ public class CommandStore {
                     + "result_event_id = ?, error_code = ?, attempts = ?, updated_at = ?, completed_at = ?, "
                     + "action = COALESCE(action, ?), kafka_topic = COALESCE(kafka_topic, ?), "
                     + "kafka_partition = COALESCE(kafka_partition, ?), kafka_offset = COALESCE(kafka_offset, ?) "
-                    + "WHERE command_id = ? AND status IN ('RECEIVED', 'IN_FLIGHT')")) {
+                    + "WHERE command_id = ? AND status IN ('RECEIVED', 'IN_FLIGHT', 'RECONCILING')")) {
                 update.setString(1, clean(status.name()));
                 update.setString(2, clean(json));
                 update.setString(3, clean(result.id()));

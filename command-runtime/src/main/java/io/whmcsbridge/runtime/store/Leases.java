@@ -71,7 +71,7 @@ public class Leases {
         String[] ids = held.toArray(String[]::new);
         try (Connection c = dataSource.getConnection(); PreparedStatement renew = c.prepareStatement(
                 "UPDATE command_log SET lease_until = clock_timestamp() + ? * interval '1 millisecond' "
-                        + "WHERE command_id = ANY (?) AND status = 'IN_FLIGHT' AND lease_holder = ?")) {
+                        + "WHERE command_id = ANY (?) AND status IN ('IN_FLIGHT', 'RECONCILING') AND lease_holder = ?")) {
             renew.setLong(1, config.processing().lease().toMillis());
             renew.setArray(2, c.createArrayOf("varchar", ids));
             renew.setString(3, replica.id());

@@ -66,7 +66,10 @@ public final class ReliabilitySuite {
         this.work = Workload.of(family);
     }
 
-    /** {@code [--short] [--service abuse|projects|billing|reseller]}; {@code --fleet ...} runs {@link FleetRun}. */
+    /**
+     * {@code [--short] [--service abuse|projects|billing|reseller]}; {@code --fleet ...} runs {@link FleetRun};
+     * {@code --reconcile [--service-root <repository>]} runs {@link ReconcileRun}.
+     */
     public static void main(String[] args) throws Exception {
         List<String> a = List.of(args);
         boolean quick = a.contains("--short");
@@ -74,7 +77,13 @@ public final class ReliabilitySuite {
         String service = at >= 0 && at + 1 < args.length ? args[at + 1].replace("-service", "") : null;
         Path root = Path.of(System.getProperty("maven.multiModuleProjectDirectory", ".")).toAbsolutePath().normalize();
         ObjectNode report;
-        if (a.contains("--fleet")) { // writes its JSON itself
+        if (a.contains("--reconcile")) {
+            // --service-root: the repository whose billing-service build runs (another checkout measures an older build)
+            int sr = a.indexOf("--service-root");
+            Path serviceRoot = sr >= 0 && sr + 1 < args.length ? Path.of(args[sr + 1]).toAbsolutePath() : root;
+            report = new ReconcileRun(ReconcileRun.Plan.standard(), serviceRoot).run();
+            System.out.println("JSON: " + write(root, "reconcile", report));
+        } else if (a.contains("--fleet")) { // writes its JSON itself
             FleetRun fleet = new FleetRun(quick ? FleetRun.Plan.quick() : FleetRun.Plan.full(), root,
                     service == null ? "billing" : service);
             report = a.contains("--hand-over") ? fleet.handOver() : fleet.run();

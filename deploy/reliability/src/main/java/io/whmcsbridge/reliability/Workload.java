@@ -61,6 +61,18 @@ record Workload(String family, Action write, Optional<Action> read) {
         };
     }
 
+    /**
+     * billing-service's payments of the WHMCS core API, whose effect can be read back: {@code AddInvoicePayment} with
+     * the command id as its {@code transid} (what the bridge sets when a command has none; given here so a bridge
+     * that requires it takes the same commands), one cent on one of the seed's invoices.
+     */
+    static Workload payments() {
+        return new Workload("billing", new Action("whmcs.core.AddInvoicePayment", false,
+                (id, key) -> "{\"invoiceid\":" + (1001 + key % 4) + ",\"transid\":\"" + id
+                        + "\",\"gateway\":\"banktransfer\",\"date\":\"2026-12-02\",\"amount\":\"0.01\"}",
+                p -> p.get("transid"), "core-payment", false), Optional.empty());
+    }
+
     private static String projectsTitle(Map<String, String> p) {
         try {
             return p.get("params") == null ? null : Json.MAPPER.readTree(p.get("params")).path("title").asText(null);

@@ -36,7 +36,8 @@ import java.util.function.Function;
  * <li>{@value #CORE_PATH}: the WHMCS core API (docs/apis/whmcs-core.md; {@code identifier}, {@code secret},
  * {@code action} in the body or the query string, {@code responsetype=json}; {@code result} success/error, money as
  * strings). Emulated: WhmcsDetails, GetClientsDetails, GetInvoices (paged by {@code limitstart}/{@code limitnum},
- * filtered by {@code userid} and {@code status}), GetInvoice, CreateInvoice, AddInvoicePayment, AddCredit, GetCredits,
+ * filtered by {@code userid} and {@code status}), GetInvoice, CreateInvoice, AddInvoicePayment, GetTransactions
+ * (filtered by {@code invoiceid}, {@code clientid} and {@code transid}: the payments' state), AddCredit, GetCredits,
  * ModuleSuspend, and the actions whose parameters or answers carry secrets: AddPayMethod (a card or bank account; only
  * its last four digits are kept), CreateOAuthCredential and ListOAuthCredentials (the client secret), CreateSsoToken
  * (an access token and the single sign-on URL that carries it); other actions answer an error naming them.
@@ -716,6 +717,26 @@ public final class BillingSim implements SimulatedApi {
                         amount, r.param("date"), "Invoice Payment (" + r.param("gateway") + ")"));
                 context.sideEffect(NAME, "core-payment", r.param("transid"), r.flatParams());
                 yield ok(coreOk());
+            }
+            case "GetTransactions" -> {
+                // as WHMCS: filtered by invoiceid, clientid and transid (exactly), the list nested twice, money as strings
+                Integer invoice = intParam(r, "invoiceid");
+                Integer clientId = intParam(r, "clientid");
+                String transid = r.param("transid");
+                List<Transaction> found = transactions.stream()
+                        .filter(t -> invoice == null || t.invoices().contains(invoice))
+                        .filter(t -> clientId == null || clientId == CLIENT)
+                        .filter(t -> transid == null || transid.equals(t.transid())).toList();
+                ObjectNode body = coreOk().put("totalresults", found.size()).put("startnumber", 0)
+                        .put("numreturned", found.size());
+                ArrayNode list = body.putObject("transactions").putArray("transaction");
+                found.forEach(t -> list.addObject().put("id", t.id()).put("userid", CLIENT).put("currency", 0)
+                        .put("date", t.date() == null ? "" : t.date())
+                        .put("description", t.description()).put("amountin", t.amount() == null ? "0.00" : t.amount().toPlainString())
+                        .put("fees", "0.00").put("amountout", "0.00").put("rate", "1.00000")
+                        .put("transid", t.transid() == null ? "" : t.transid())
+                        .put("invoiceid", t.invoices().isEmpty() ? 0 : t.invoices().get(0)).put("refundid", 0));
+                yield ok(body);
             }
             case "AddCredit" -> {
                 BigDecimal amount = decimal(r.param("amount"));
