@@ -275,7 +275,7 @@ public class CommandProcessor {
     private boolean heldForReadBack(IncomingCommand command, ActionSpec spec, String instanceName, Outcome outcome)
             throws InterruptedException {
         try {
-            return durably("holding the call for its read-back",
+            return durably("holding the call for its read-back", "hold",
                     () -> reconciler.hold(command, spec, instanceName, outcome));
         } catch (StoreFailure f) {
             LOG.warnf("command %s: could not hold it for a read-back (%s); it ends UNKNOWN", command.id(), f.reason());

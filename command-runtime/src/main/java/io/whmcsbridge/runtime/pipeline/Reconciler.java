@@ -287,8 +287,10 @@ public class Reconciler {
                 due.source(), due.type(), null, null, CloudEvent.JSON, null, Map.of()), due.orderingKey(),
                 due.topic(), due.partition(), due.offset());
         String action = due.action() == null ? due.type() : due.action();
-        ResultEvents.Built result = ResultEvents.fitted(command, ResultEvents.source(config), action, o, due.ageMillis(), Instant.now(),
-                maxRequestSize);
+        // The command log keeps only the trace id, not the emitter's whole traceparent: a read-back's result starts
+        // no trace of its own and carries none.
+        ResultEvents.Built result = ResultEvents.fitted(command, null, ResultEvents.source(config), action, o,
+                due.ageMillis(), Instant.now(), maxRequestSize);
         Outcome stored = result.outcome();
         store.complete(command, action, due.instance(), due.params(), result.event(), result.json(), stored.status(),
                 stored.error() == null ? null : stored.error().code(), stored.attempts());
