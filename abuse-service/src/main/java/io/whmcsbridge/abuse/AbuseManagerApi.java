@@ -13,7 +13,8 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
  * {@code action}, authenticated by the {@code API_ID} header (the identifier of a WHMCS API credential; the secret is
  * not used).
  */
-@RegisterRestClient(configKey = "abuse-manager-pro")
+// no configKey: RestClients builds the clients per instance (whmcs.instances.*); no quarkus.rest-client.* config
+@RegisterRestClient
 @Path("/modules/addons/abusemanagerpro/includes/api.php")
 interface AbuseManagerApi {
 

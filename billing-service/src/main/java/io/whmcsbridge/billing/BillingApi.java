@@ -11,7 +11,8 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
  * The hosting billing API (docs/apis/billing-whmcs-php.md): {@code whmcs.php}, a form POST with {@code action} and
  * {@code token}.
  */
-@RegisterRestClient(configKey = "billing-api")
+// no configKey: RestClients builds the clients per instance (whmcs.instances.*); no quarkus.rest-client.* config
+@RegisterRestClient
 @Path("/whmcs.php")
 interface BillingApi {
 

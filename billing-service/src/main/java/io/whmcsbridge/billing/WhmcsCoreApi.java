@@ -14,7 +14,8 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
  * structure document's apiPattern puts the action in the query ({@code ?action=}) and its parameter list in the body:
  * it goes in both, with the same value, so either reading finds it.
  */
-@RegisterRestClient(configKey = "whmcs-core")
+// no configKey: RestClients builds the clients per instance (whmcs.instances.*); no quarkus.rest-client.* config
+@RegisterRestClient
 @Path("/includes/api.php")
 interface WhmcsCoreApi {
 

@@ -22,7 +22,8 @@ import java.util.Map;
  * travel as query parameters (GET, DELETE) or form fields (POST, PUT). Forms are sent encoded by {@code PhpForm.body}
  * (names too); query names and values are encoded by the client.
  */
-@RegisterRestClient(configKey = "wbteampro")
+// no configKey: RestClients builds the clients per instance (whmcs.instances.*); no quarkus.rest-client.* config
+@RegisterRestClient
 @Path("/modules/addons/wbteampro/api.php")
 interface WbTeamProApi {
 

@@ -15,7 +15,8 @@ import java.util.Map;
  * configurable), called with {@code api_username}, {@code api_password}, {@code method} and the function's parameters,
  * as a GET query or a POST form; the answer is JSON with a {@code status} word.
  */
-@RegisterRestClient(configKey = "voip-reseller")
+// no configKey: RestClients builds the clients per instance (whmcs.instances.*); no quarkus.rest-client.* config
+@RegisterRestClient
 interface VoipResellerApi {
 
     @GET

@@ -13,8 +13,4 @@ public record ErrorInfo(String code, String message, boolean retryable, String u
     public static ErrorInfo of(String code, String message) {
         return new ErrorInfo(code, message, false, null);
     }
-
-    public ErrorInfo withUpstream(String body) {
-        return new ErrorInfo(code, message, retryable, body);
-    }
 }

@@ -28,12 +28,4 @@ public sealed interface ApiOutcome {
     /** An answer that cannot be read; the server had the request, so it may have acted. */
     record Malformed(String reason, String body) implements ApiOutcome {
     }
-
-    static ApiOutcome success(JsonNode response) {
-        return new Success(response);
-    }
-
-    static ApiOutcome error(String code, String message, String upstream) {
-        return new ApiError(new ErrorInfo(code, message, false, upstream));
-    }
 }

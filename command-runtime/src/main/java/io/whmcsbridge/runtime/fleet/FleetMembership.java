@@ -133,10 +133,6 @@ public class FleetMembership {
         return active && System.nanoTime() - lastOkNanos < fenceNanos;
     }
 
-    public String memberId() {
-        return replica.id();
-    }
-
     synchronized void tick() {
         if (stopped) {
             return;

@@ -81,8 +81,4 @@ final class MemberState {
     int view() {
         return view;
     }
-
-    long lastOkNanos() {
-        return lastOkNanos;
-    }
 }

@@ -141,11 +141,6 @@ public class CommandResource {
         return d.compareTo(max) > 0 ? max : d;
     }
 
-    /** The name of the caller the {@link CallerFilter} authenticated ({@link Caller#of} has what it may do). */
-    public static String caller(ContainerRequestContext request) {
-        return Caller.of(request).name();
-    }
-
     /** Reads a JSON body with clear 4xx answers: too large, not JSON, wrong shape. */
     public static <T> T read(byte[] body, Class<T> type, int maxBytes) {
         if (body == null || body.length == 0) {

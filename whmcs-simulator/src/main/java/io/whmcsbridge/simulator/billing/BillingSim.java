@@ -185,24 +185,12 @@ public final class BillingSim implements SimulatedApi {
         invoices.put(inv.id(), inv);
     }
 
-    public synchronized BigDecimal credit() {
-        return credit;
-    }
-
     public synchronized Invoice invoice(int id) {
         return invoices.get(id);
     }
 
     public synchronized List<Invoice> invoices() {
         return List.copyOf(invoices.values());
-    }
-
-    public synchronized List<Transaction> transactions() {
-        return List.copyOf(transactions);
-    }
-
-    public synchronized String serviceStatus(int id) {
-        return services.get(id);
     }
 
     public synchronized List<PayMethod> payMethods() {

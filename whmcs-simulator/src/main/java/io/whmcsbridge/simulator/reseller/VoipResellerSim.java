@@ -143,16 +143,6 @@ public final class VoipResellerSim implements SimulatedApi {
         return balances.get(client);
     }
 
-    /** Charges of a client, in the API's order. */
-    public synchronized List<Movement> charges(int client) {
-        return charges.containsKey(client) ? List.copyOf(charges.get(client).byKey.values()) : List.of();
-    }
-
-    /** Deposits (payments) of a client, in the API's order. */
-    public synchronized List<Movement> deposits(int client) {
-        return deposits.containsKey(client) ? List.copyOf(deposits.get(client).byKey.values()) : List.of();
-    }
-
     /** A client's record as the API stores it. */
     public synchronized Map<String, String> client(int id) {
         return clients.get(id) == null ? null : Map.copyOf(clients.get(id));
