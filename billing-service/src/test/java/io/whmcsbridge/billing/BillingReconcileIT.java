@@ -8,9 +8,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.whmcsbridge.runtime.store.CommandLog;
 import io.whmcsbridge.runtime.testing.InFlightRows;
 import io.whmcsbridge.runtime.testing.ServiceTestResource;
-import io.whmcsbridge.simulator.Fault;
-import io.whmcsbridge.simulator.RecordedCall;
 import io.whmcsbridge.simulator.billing.BillingSim;
+import io.whmcsbridge.simulator.core.Fault;
+import io.whmcsbridge.simulator.core.RecordedCall;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 

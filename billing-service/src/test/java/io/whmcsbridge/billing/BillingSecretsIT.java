@@ -11,8 +11,8 @@ import io.restassured.specification.RequestSpecification;
 import io.whmcsbridge.model.Json;
 import io.whmcsbridge.runtime.testing.SecretScan;
 import io.whmcsbridge.runtime.testing.ServiceTestResource;
-import io.whmcsbridge.simulator.Fault;
 import io.whmcsbridge.simulator.billing.BillingSim;
+import io.whmcsbridge.simulator.core.Fault;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 

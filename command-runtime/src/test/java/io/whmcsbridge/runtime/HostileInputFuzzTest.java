@@ -13,6 +13,7 @@ import io.whmcsbridge.runtime.api.PhpForm;
 import io.whmcsbridge.runtime.catalogue.ActionSpec;
 import io.whmcsbridge.runtime.catalogue.Param;
 import io.whmcsbridge.runtime.catalogue.ParamValidator;
+import io.whmcsbridge.runtime.catalogue.PhpNames;
 import io.whmcsbridge.runtime.redaction.Redactor;
 import jakarta.ws.rs.core.MultivaluedMap;
 import net.jqwik.api.Arbitraries;
@@ -174,12 +175,12 @@ class HostileInputFuzzTest {
             Set<String> callerBases = new java.util.HashSet<>();
             r.params().fieldNames().forEachRemaining(n -> {
                 if (hasScalar(r.params().get(n))) {
-                    callerBases.add(PhpForm.baseName(n).toLowerCase(Locale.ROOT));
+                    callerBases.add(PhpNames.baseName(n).toLowerCase(Locale.ROOT));
                 }
             });
             Set<String> arrived = new java.util.HashSet<>();
             for (Map.Entry<String, String> field : parse(PhpForm.body(form))) {
-                String base = PhpForm.baseName(field.getKey()).toLowerCase(Locale.ROOT);
+                String base = PhpNames.baseName(field.getKey()).toLowerCase(Locale.ROOT);
                 arrived.add(base);
                 if (BRIDGE_FIELDS.containsKey(base)) {
                     assertEquals(base, field.getKey(), "a bridge field arrives under its own name only");

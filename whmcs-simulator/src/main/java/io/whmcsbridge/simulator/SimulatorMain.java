@@ -1,5 +1,7 @@
 package io.whmcsbridge.simulator;
 
+import io.whmcsbridge.simulator.core.SimulatorSettings;
+
 import java.util.concurrent.CountDownLatch;
 
 /**

@@ -9,6 +9,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.whmcsbridge.simulator.abuse.AbuseManagerSim;
 import io.whmcsbridge.simulator.billing.BillingSim;
+import io.whmcsbridge.simulator.core.Fault;
+import io.whmcsbridge.simulator.core.RecordedCall;
+import io.whmcsbridge.simulator.core.SideEffect;
+import io.whmcsbridge.simulator.core.SimContext;
+import io.whmcsbridge.simulator.core.SimulatedApi;
+import io.whmcsbridge.simulator.core.SimulatorSettings;
 import io.whmcsbridge.simulator.projects.WbTeamProSim;
 import io.whmcsbridge.simulator.reseller.VoipResellerSim;
 

@@ -125,35 +125,4 @@ public final class PhpForm {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
                 || c == '_' || c == '~';
     }
-
-    /**
-     * The variable a PHP script reads a form or query field {@code name} as (its top-level key in {@code $_POST} or
-     * {@code $_GET}), following PHP's own normalisation: the name ends at a NUL, leading spaces are dropped, spaces
-     * and dots become underscores, and a {@code [} with a {@code ]} after it starts an array whose name is what comes
-     * before it (an unclosed {@code [} becomes an underscore).
-     */
-    public static String baseName(String name) {
-        int nul = name.indexOf('\0');
-        String n = nul >= 0 ? name.substring(0, nul) : name;
-        int start = 0;
-        while (start < n.length() && n.charAt(start) == ' ') {
-            start++;
-        }
-        StringBuilder b = new StringBuilder(n.length() - start);
-        for (int i = start; i < n.length(); i++) {
-            char c = n.charAt(i);
-            if (c == ' ' || c == '.') {
-                b.append('_');
-            } else if (c == '[') {
-                if (n.indexOf(']', i + 1) >= 0) {
-                    break;
-                }
-                b.append('_').append(n, i + 1, n.length());
-                break;
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
-    }
 }

@@ -1,7 +1,6 @@
 package io.whmcsbridge.runtime.catalogue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.whmcsbridge.runtime.api.PhpForm;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -56,7 +55,7 @@ public record ActionSpec(String type, String action, boolean idempotent, String 
 
     /** Whether a parameter of this name would reach the API as one of {@link #reservedNames()}. */
     public boolean reserves(String name) {
-        return !reservedNames.isEmpty() && reservedNames.contains(PhpForm.baseName(name).toLowerCase(Locale.ROOT));
+        return !reservedNames.isEmpty() && reservedNames.contains(PhpNames.baseName(name).toLowerCase(Locale.ROOT));
     }
 
     public static Builder builder(String type, String action) {

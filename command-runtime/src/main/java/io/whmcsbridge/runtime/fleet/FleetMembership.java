@@ -4,7 +4,6 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.whmcsbridge.runtime.config.BridgeConfig;
-import io.whmcsbridge.runtime.store.DatabaseAnswers;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

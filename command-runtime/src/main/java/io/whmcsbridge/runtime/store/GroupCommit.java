@@ -2,6 +2,7 @@ package io.whmcsbridge.runtime.store;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
+import io.whmcsbridge.runtime.fleet.DatabaseAnswers;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -1,6 +1,7 @@
 package io.whmcsbridge.runtime.api;
 
 import io.whmcsbridge.model.Json;
+import io.whmcsbridge.runtime.catalogue.PhpNames;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.junit.jupiter.api.Test;
@@ -41,13 +42,13 @@ public class PhpFormTest {
 
     @Test
     void baseNameFollowsPhp() {
-        assertEquals("action", PhpForm.baseName("action"));
-        assertEquals("action", PhpForm.baseName("  action"));
-        assertEquals("action", PhpForm.baseName("action[x]"));
-        assertEquals("action", PhpForm.baseName("action\u0000junk"));
-        assertEquals("api_username", PhpForm.baseName("api.username"));
-        assertEquals("api_username", PhpForm.baseName("api username"));
-        assertEquals("a_b.c", PhpForm.baseName("a[b.c"), "an unclosed [ becomes _ and ends the normalisation");
-        assertEquals("", PhpForm.baseName("[x]"));
+        assertEquals("action", PhpNames.baseName("action"));
+        assertEquals("action", PhpNames.baseName("  action"));
+        assertEquals("action", PhpNames.baseName("action[x]"));
+        assertEquals("action", PhpNames.baseName("action\u0000junk"));
+        assertEquals("api_username", PhpNames.baseName("api.username"));
+        assertEquals("api_username", PhpNames.baseName("api username"));
+        assertEquals("a_b.c", PhpNames.baseName("a[b.c"), "an unclosed [ becomes _ and ends the normalisation");
+        assertEquals("", PhpNames.baseName("[x]"));
     }
 }

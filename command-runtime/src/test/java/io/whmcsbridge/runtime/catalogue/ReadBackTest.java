@@ -2,6 +2,7 @@ package io.whmcsbridge.runtime.catalogue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.whmcsbridge.model.Json;
+import io.whmcsbridge.runtime.readme.CatalogueMarkdown;
 import org.junit.jupiter.api.Test;
 
 import java.util.Collection;

@@ -1,6 +1,7 @@
 package io.whmcsbridge.runtime.store;
 
 import io.agroal.api.AgroalDataSource;
+import io.whmcsbridge.runtime.fleet.DatabaseAnswers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

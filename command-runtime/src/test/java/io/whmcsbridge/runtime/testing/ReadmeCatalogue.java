@@ -1,7 +1,7 @@
 package io.whmcsbridge.runtime.testing;
 
 import io.whmcsbridge.runtime.catalogue.ActionCatalogue;
-import io.whmcsbridge.runtime.catalogue.CatalogueMarkdown;
+import io.whmcsbridge.runtime.readme.CatalogueMarkdown;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.whmcsbridge.runtime.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.whmcsbridge.simulator.SimulatorSettings;
 import io.whmcsbridge.simulator.WhmcsSimulator;
+import io.whmcsbridge.simulator.core.SimulatorSettings;
 
 import java.util.Map;
 

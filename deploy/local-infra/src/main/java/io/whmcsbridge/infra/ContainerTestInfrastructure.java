@@ -65,12 +65,12 @@ public final class ContainerTestInfrastructure implements TestInfrastructure, Au
 
     @Override
     public void createDatabase(String name) {
-        Support.createDatabase(jdbcUrl(DEFAULT_DATABASE), jdbcUser(), jdbcPassword(), name, null);
+        Databases.createDatabase(jdbcUrl(DEFAULT_DATABASE), jdbcUser(), jdbcPassword(), name, null);
     }
 
     @Override
     public void createTopics(int partitions, String... names) {
-        Support.createTopics(kafkaBootstrapServers(), partitions, names);
+        Topics.createTopics(kafkaBootstrapServers(), partitions, names);
     }
 
     @Override

@@ -255,7 +255,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         long deadline = System.nanoTime() + 60_000_000_000L;
         Exception last = null;
         while (System.nanoTime() < deadline) {
-            try (Admin admin = Support.admin(bootstrapServers())) {
+            try (Admin admin = Topics.admin(bootstrapServers())) {
                 if (!admin.describeCluster().nodes().get().isEmpty()) {
                     return;
                 }
@@ -349,7 +349,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return;
         }
         Support.withOwnClassLoader(() -> {
-            Support.createTopics(bootstrapServers(), partitions, names);
+            Topics.createTopics(bootstrapServers(), partitions, names);
             return null;
         });
     }

@@ -207,7 +207,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             Support.call(remote, "createDatabase", new Class<?>[] { String.class, String.class }, name, owner);
             return;
         }
-        Support.createDatabase(jdbcUrl("postgres"), USER, PASSWORD, name, owner);
+        Databases.createDatabase(jdbcUrl("postgres"), USER, PASSWORD, name, owner);
     }
 
     /** Creates a login role with this password unless it exists (with trust authentication the password is not checked). */
@@ -216,8 +216,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             Support.call(remote, "createRole", new Class<?>[] { String.class, String.class }, name, password);
             return;
         }
-        Support.checkIdentifier(name, "role name");
-        try (Connection c = Support.connect(jdbcUrl("postgres"), USER, PASSWORD); Statement st = c.createStatement()) {
+        Databases.checkIdentifier(name, "role name");
+        try (Connection c = Databases.connect(jdbcUrl("postgres"), USER, PASSWORD); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + name + "'")) {
                 if (rs.next()) {
                     return;

@@ -1,11 +1,5 @@
 package io.whmcsbridge.infra;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,17 +8,9 @@ import java.lang.reflect.Method;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -236,97 +222,5 @@ final class Support {
             case "ALL" -> Level.ALL;
             default -> Level.WARNING;
         };
-    }
-
-    /** A connection through pgjdbc's driver itself (not DriverManager, whose registry depends on class loaders). */
-    static Connection connect(String jdbcUrl, String user, String password) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", user);
-        p.setProperty("password", password);
-        Connection c = new org.postgresql.Driver().connect(jdbcUrl, p);
-        if (c == null) {
-            throw new SQLException("not a PostgreSQL URL: " + jdbcUrl);
-        }
-        return c;
-    }
-
-    static String checkIdentifier(String name, String what) {
-        if (name == null || !name.matches("[a-z_][a-z0-9_]{0,62}")) {
-            throw new IllegalArgumentException(what + " must be lower-case letters, digits and _: " + name);
-        }
-        return name;
-    }
-
-    /** CREATE DATABASE unless it exists; {@code owner} may be null. */
-    static void createDatabase(String adminJdbcUrl, String user, String password, String name, String owner) {
-        checkIdentifier(name, "database name");
-        try (Connection c = connect(adminJdbcUrl, user, password); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
-                if (rs.next()) {
-                    return;
-                }
-            }
-            st.execute("CREATE DATABASE " + name + (owner == null ? "" : " OWNER " + checkIdentifier(owner, "owner")));
-        } catch (SQLException e) {
-            if (!"42P04".equals(e.getSQLState())) { // duplicate_database: created concurrently
-                throw new IllegalStateException("could not create database " + name, e);
-            }
-        }
-    }
-
-    static Admin admin(String bootstrapServers) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000,
-                AdminClientConfig.CLIENT_ID_CONFIG, "whmcs-local-infra-admin"));
-    }
-
-    /** Creates the topics that do not exist yet, then waits until every partition of them has a leader. */
-    static void createTopics(String bootstrapServers, int partitions, String... names) {
-        if (names.length == 0) {
-            return;
-        }
-        try (Admin admin = admin(bootstrapServers)) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = new ArrayList<>();
-            for (String n : names) {
-                if (!existing.contains(n)) {
-                    missing.add(new NewTopic(n, partitions, (short) 1));
-                }
-            }
-            for (NewTopic t : missing) { // one by one: a topic created concurrently must not hide the others
-                try {
-                    admin.createTopics(List.of(t)).all().get();
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
-            long deadline = System.nanoTime() + 15_000_000_000L;
-            while (true) {
-                try {
-                    Map<String, TopicDescription> d = admin.describeTopics(List.of(names)).allTopicNames().get();
-                    boolean led = d.values().stream().flatMap(td -> td.partitions().stream())
-                            .map(TopicPartitionInfo::leader).allMatch(l -> l != null && !l.isEmpty());
-                    if (led) {
-                        return;
-                    }
-                } catch (ExecutionException e) {
-                    // UnknownTopicOrPartition while the metadata propagates
-                    if (System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topics without a leader after 15 s: " + List.of(names));
-                }
-                sleep(50);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("could not create topics " + List.of(names), e.getCause());
-        }
     }
 }

@@ -34,7 +34,7 @@ class EmbeddedInfrastructureTest {
         String topic = "t-" + UUID.randomUUID();
         infra.createTopics(3, topic);
         infra.createTopics(3, topic); // idempotent
-        try (Admin admin = Support.admin(infra.kafkaBootstrapServers())) {
+        try (Admin admin = Topics.admin(infra.kafkaBootstrapServers())) {
             assertEquals(3, admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size());
         }
         String bootstrap = infra.kafkaBootstrapServers();

@@ -65,7 +65,7 @@ class LocalInfraTest {
         }
         // again, with fresh free ports for Kafka: same storage, same controller port (read back from the data directory)
         try (LocalInfra.Running r = LocalInfra.start(LocalInfra.create(o), new PrintStream(new ByteArrayOutputStream(), true))) {
-            try (Admin admin = Support.admin(r.kafka().bootstrapServers())) {
+            try (Admin admin = Topics.admin(r.kafka().bootstrapServers())) {
                 assertEquals(3, admin.describeTopics(List.of("whmcs.abuse.commands")).allTopicNames().get()
                         .get("whmcs.abuse.commands").partitions().size());
             }

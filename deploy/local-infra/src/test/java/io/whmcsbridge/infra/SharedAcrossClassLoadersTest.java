@@ -74,7 +74,7 @@ class SharedAcrossClassLoadersTest {
         // topics and databases made through the view exist on the JVM-wide servers
         String topic = "view-" + UUID.randomUUID();
         otherApi.getMethod("createTopics", int.class, String[].class).invoke(view, 2, new String[] { topic });
-        try (Admin admin = Support.admin(infra.kafkaBootstrapServers())) {
+        try (Admin admin = Topics.admin(infra.kafkaBootstrapServers())) {
             assertTrue(admin.listTopics().names().get().contains(topic));
         }
 
@@ -110,7 +110,7 @@ class SharedAcrossClassLoadersTest {
         try (Connection c = Clients.connect(infra, db)) {
             assertTrue(c.isValid(5));
         }
-        try (Admin admin = Support.admin(infra.kafkaBootstrapServers())) {
+        try (Admin admin = Topics.admin(infra.kafkaBootstrapServers())) {
             assertEquals(3, admin.describeTopics(java.util.List.of("q2-" + db)).allTopicNames().get().get("q2-" + db).partitions().size());
         }
         resource.stop();

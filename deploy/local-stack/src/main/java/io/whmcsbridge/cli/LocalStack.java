@@ -3,8 +3,8 @@ package io.whmcsbridge.cli;
 import io.whmcsbridge.infra.LocalInfra;
 import io.whmcsbridge.infra.ServiceProcess;
 import io.whmcsbridge.simulator.ServiceWiring;
-import io.whmcsbridge.simulator.SimulatorSettings;
 import io.whmcsbridge.simulator.WhmcsSimulator;
+import io.whmcsbridge.simulator.core.SimulatorSettings;
 
 import java.io.IOException;
 import java.io.PrintStream;

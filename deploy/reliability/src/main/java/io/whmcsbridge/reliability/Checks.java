@@ -1,7 +1,7 @@
 package io.whmcsbridge.reliability;
 
-import io.whmcsbridge.simulator.RecordedCall;
-import io.whmcsbridge.simulator.SideEffect;
+import io.whmcsbridge.simulator.core.RecordedCall;
+import io.whmcsbridge.simulator.core.SideEffect;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.whmcsbridge.infra.ServiceProcess;
 import io.whmcsbridge.model.Json;
-import io.whmcsbridge.simulator.Fault;
-import io.whmcsbridge.simulator.RecordedCall;
-import io.whmcsbridge.simulator.SideEffect;
+import io.whmcsbridge.simulator.core.Fault;
+import io.whmcsbridge.simulator.core.RecordedCall;
+import io.whmcsbridge.simulator.core.SideEffect;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.whmcsbridge.infra.ServiceProcess;
 import io.whmcsbridge.model.Json;
-import io.whmcsbridge.simulator.Fault;
-import io.whmcsbridge.simulator.RecordedCall;
-import io.whmcsbridge.simulator.SideEffect;
+import io.whmcsbridge.simulator.core.Fault;
+import io.whmcsbridge.simulator.core.RecordedCall;
+import io.whmcsbridge.simulator.core.SideEffect;
 
 import java.nio.file.Path;
 import java.sql.Connection;

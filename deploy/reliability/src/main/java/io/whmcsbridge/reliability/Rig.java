@@ -4,8 +4,8 @@ import io.whmcsbridge.infra.EmbeddedKafkaBroker;
 import io.whmcsbridge.infra.EmbeddedPostgresServer;
 import io.whmcsbridge.infra.ServiceProcess;
 import io.whmcsbridge.simulator.ServiceWiring;
-import io.whmcsbridge.simulator.SimulatorSettings;
 import io.whmcsbridge.simulator.WhmcsSimulator;
+import io.whmcsbridge.simulator.core.SimulatorSettings;
 
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.Router;
-import io.whmcsbridge.simulator.SimContext;
-import io.whmcsbridge.simulator.SimReply;
-import io.whmcsbridge.simulator.SimRequest;
-import io.whmcsbridge.simulator.SimulatedApi;
-import io.whmcsbridge.simulator.SimulatorSettings;
+import io.whmcsbridge.simulator.core.SimContext;
+import io.whmcsbridge.simulator.core.SimReply;
+import io.whmcsbridge.simulator.core.SimRequest;
+import io.whmcsbridge.simulator.core.SimulatedApi;
+import io.whmcsbridge.simulator.core.SimulatorSettings;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,8 +1,8 @@
 package io.whmcsbridge.simulator.reseller;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.whmcsbridge.simulator.RecordedCall;
 import io.whmcsbridge.simulator.SimulatorOnTheWire;
+import io.whmcsbridge.simulator.core.RecordedCall;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package io.whmcsbridge.simulator;
+package io.whmcsbridge.simulator.core;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Vertx;
@@ -45,7 +45,8 @@ public final class SimContext {
         }
     }
 
-    SimContext(Vertx vertx) {
+    /** Made by {@code WhmcsSimulator}, one per simulator, shared by its APIs. */
+    public SimContext(Vertx vertx) {
         this.vertx = vertx;
     }
 

@@ -1,4 +1,4 @@
-package io.whmcsbridge.runtime.store;
+package io.whmcsbridge.runtime.fleet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,4 +1,4 @@
-package io.whmcsbridge.simulator;
+package io.whmcsbridge.simulator.core;
 
 import java.util.Map;
 

@@ -1,5 +1,7 @@
-package io.whmcsbridge.runtime.catalogue;
+package io.whmcsbridge.runtime.readme;
 
+import io.whmcsbridge.runtime.catalogue.ActionCatalogue;
+import io.whmcsbridge.runtime.catalogue.ActionSpec;
 import io.whmcsbridge.runtime.redaction.Redactor;
 
 import java.util.Collection;
@@ -13,7 +15,8 @@ import java.util.stream.Collectors;
 /**
  * Renders a service's catalogue as the Markdown its README shows, so the list of commands and the list of secrets
  * are generated from the code and never written twice. A README holds the commands between {@link #START} and
- * {@link #END}, the secrets between {@link #SECRETS_START} and {@link #SECRETS_END}.
+ * {@link #END}, the secrets between {@link #SECRETS_START} and {@link #SECRETS_END}. Its own package: it reads the
+ * catalogue and the redactor, and the redactor reads the catalogue.
  */
 public final class CatalogueMarkdown {
     public static final String START = "<!-- catalogue:start (generated from the code; see CatalogueMarkdown) -->";
