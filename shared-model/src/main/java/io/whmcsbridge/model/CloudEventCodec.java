@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * with JSON data raises {@link UnreadableCommandException} with a reason fit for a DLQ header, and so does a record
  * beyond {@link EnvelopeLimits} (sizes, depth, numbers, attribute lengths and characters, extension names, W3C trace
  * context): whatever this returns can be stored, logged and validated without surprises.
+ * <p>Longer than 250 lines because it is one format: both CloudEvents modes with the envelope limits every reader must
+ * apply the same way.
  */
 public final class CloudEventCodec {
     public static final String HEADER_PREFIX = "ce_";

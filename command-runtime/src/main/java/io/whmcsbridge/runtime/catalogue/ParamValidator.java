@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * lengths, control characters, number digits and exponent), so nothing a caller sends makes the checks themselves
  * slow or throw; and no parameter may reach the API under a name the service sends itself
  * ({@link ActionSpec#reservedNames()}).
+ * <p>Longer than 250 lines because it is one pass over a command's parameters: the input limits and the check of every
+ * parameter kind.
  */
 public final class ParamValidator {
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);

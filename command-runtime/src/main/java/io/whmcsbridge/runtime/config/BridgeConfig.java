@@ -14,6 +14,7 @@ import java.util.Optional;
  * Configuration of one service ({@code whmcs.*}). API endpoints are named instances; a command picks one with
  * {@code data.instance}, {@code default} when absent. In production every key comes from the environment, e.g.
  * {@code WHMCS_INSTANCES_DEFAULT_BASE_URL}, {@code WHMCS_INSTANCES_DEFAULT_CREDENTIALS_API_ID}.
+ * <p>Longer than 250 lines because it is a table: every whmcs.* key with its default and its documentation.
  */
 @ConfigMapping(prefix = "whmcs")
 public interface BridgeConfig {

@@ -18,6 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * ban an IP after three). An authentication failure on any replica opens the circuit for all; it stays open, across
  * restarts, until an operator resets it, which starts a new generation (one probe again). The state is cached here
  * and refreshed every heartbeat, so a verified call does no database round trip.
+ * <p>Longer than 250 lines because the circuit, the cap and the rate share one instance's state and lock, and the probe
+ * rules span all three.
  */
 public final class InstanceGuard {
     private static final Logger LOG = Logger.getLogger(InstanceGuard.class);

@@ -28,6 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Calls the API for one command and decides what the answer means: retries with exponential backoff and jitter
  * where a retry is safe (the request surely never left, or the action is idempotent and the failure transient),
  * UNKNOWN where a non-idempotent call may have taken effect, the circuit opened on an authentication failure.
+ * <p>Longer than 250 lines because the attempt loop and the rules that classify each answer (retry, UNKNOWN, circuit)
+ * are one decision, read together.
  */
 @ApplicationScoped
 public class CallExecutor {

@@ -54,6 +54,8 @@ import java.util.concurrent.ConcurrentMap;
  * <p>
  * The command's span (the consumer's) is the current span while it runs: its attributes, the database work's spans and
  * the result's {@code traceparent} come from it.
+ * <p>Longer than 250 lines because it is one command's way from arrival to a stored outcome, with the failure path of
+ * each step beside it.
  */
 @ApplicationScoped
 public class CommandProcessor {

@@ -50,6 +50,8 @@ import java.util.concurrent.TimeUnit;
  * tries: {@code UNKNOWN}, with the reason. Every replica polls for due commands and works on one only under its
  * lease, so no two replicas (and never a replica while another one's call is out) work on the same command. Nothing
  * here runs for a command whose call was answered.
+ * <p>Longer than 250 lines because it is one state machine (read, decide, send again once, give up), whose steps share
+ * the lease and the bound of tries.
  */
 @ApplicationScoped
 public class Reconciler {

@@ -48,6 +48,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>./mvnw -q -pl deploy/benchmark -am install -DskipTests && ./mvnw -q -pl deploy/benchmark exec:java
  *   -Dexec.args="--scale 1 --scenarios latency50,latency0,halfrate,hotkeys,baseline"</pre>
+ * <p>Longer than 250 lines because it is one benchmark: the scenarios, the hand-written baseline loop and the report,
+ * measured in the same run.
  */
 public final class Benchmark {
     static final String FAMILY = "abuse";

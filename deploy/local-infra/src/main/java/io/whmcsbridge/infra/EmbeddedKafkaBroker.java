@@ -36,6 +36,8 @@ import java.util.Properties;
  *
  * Without a data directory, a temporary one is made under {@code $TMPDIR/whmcs-local-infra} and deleted by
  * {@link #close()}; should the JVM be killed instead, the next JVM that makes one deletes it.
+ * <p>Longer than 250 lines because it is one broker's whole life (format, start, restart, topics, stop) over Kafka's
+ * own classes.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static final int NODE_ID = 1;

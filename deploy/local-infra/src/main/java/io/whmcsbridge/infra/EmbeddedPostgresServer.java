@@ -28,6 +28,8 @@ import java.time.Duration;
  * <p>Without a data directory, a temporary one is made under {@code $TMPDIR/whmcs-local-infra} and deleted by
  * {@link #close()}; should the JVM be killed instead, the next JVM that makes one stops the orphaned server and
  * deletes its directory.
+ * <p>Longer than 250 lines because it is one server's whole life (unpack, initdb, start, restart, stop, orphans), each
+ * step depending on the one before.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
     public static final String USER = "postgres";

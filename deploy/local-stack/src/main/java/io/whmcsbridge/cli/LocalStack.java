@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #stop()} stops the services first (SIGTERM to all at once, while Kafka, PostgreSQL and the simulator are
  * still up for whatever they do on the way out), then the simulator, Kafka and PostgreSQL, then anything this JVM
  * started that is still alive.
+ * <p>Longer than 250 lines because starting and stopping the stack is one ordered sequence whose steps share the
+ * started parts.
  */
 final class LocalStack implements AutoCloseable {
     /** The ingress API key of the local stack (only its SHA-256 goes to the services). */

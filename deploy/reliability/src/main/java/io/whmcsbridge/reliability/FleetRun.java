@@ -43,6 +43,7 @@ import java.util.stream.Collectors;
  * second replica joins; every payment must end SUCCEEDED with the API's answer, each reaching the API once.
  *
  * <pre>./mvnw -q -pl deploy/reliability exec:java -Dexec.args="--fleet [--short] [--service billing] [--hand-over]"</pre>
+ * <p>Longer than 250 lines because it is one run: the fleet's scaling steps and the checks of every command id.
  */
 public final class FleetRun {
 

@@ -35,6 +35,8 @@ import java.util.UUID;
  * the outbox drained. Exits non-zero when an invariant breaks.
  *
  * <pre>./mvnw -q -pl deploy/reliability exec:java -Dexec.args="--short [--service reseller]"</pre>
+ * <p>Longer than 250 lines because it is one run: the workload, the faults in their order and the checks of every
+ * command id.
  */
 public final class ReliabilitySuite {
     static final int CAP = 16;

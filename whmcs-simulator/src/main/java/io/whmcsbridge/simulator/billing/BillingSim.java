@@ -52,6 +52,8 @@ import java.util.function.Function;
  * has a 10 KB PDF); one transaction paying 1003; payment gateways paymaster and banktransfer. {@link #whmcsDown}
  * makes the installation behind the billing API unreachable, which each action reports with its page's failure.
  * Money is BigDecimal: the billing API sends JSON numbers, the core API strings ("15.95"), as their documents show.
+ * <p>Longer than 250 lines because it simulates one installation's two APIs over one shared state (clients, invoices,
+ * transactions).
  */
 public final class BillingSim implements SimulatedApi {
     public static final String NAME = "billing";

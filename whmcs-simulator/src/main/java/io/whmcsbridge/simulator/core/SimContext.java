@@ -24,6 +24,8 @@ import java.util.function.Function;
  * What every simulated API shares: the record of calls and side effects, and fault injection per API. A simulated
  * API handles a request through {@link #handle}, which applies faults, runs the handler under the API's lock (so
  * state changes are serial, like rows in one database), and records the call.
+ * <p>Longer than 250 lines because it is the one shared state every simulated API goes through (calls, side effects,
+ * faults, canned answers), kept under the same locks.
  */
 public final class SimContext {
     private final Vertx vertx;

@@ -36,6 +36,7 @@ import java.util.Set;
  * Where the vendor is silent: scalars are strings in JSON (as PHP returns database rows) and text in XML, lists in
  * XML are elements with {@code type="array"} holding {@code <item>}s; errors carry their HTTP status in
  * {@code request.code} (400 missing field, 401 login failed, 403 banned, 404 not found, 405 method not allowed).
+ * <p>Longer than 250 lines because it simulates one API: its routes, envelope and state.
  */
 public final class WbTeamProSim implements SimulatedApi {
     public static final String NAME = "projects";

@@ -35,6 +35,7 @@ import java.util.Set;
  * Lists are PHP arrays: the vendor prints the seeded client's charges with keys 0, 1 and 3, and PHP's
  * {@code json_encode} writes an array whose keys are not 0..n-1 as a JSON object ({@code {"0":..,"1":..,"3":..}}),
  * so {@code getCharges} of 561115 answers an object while other lists are JSON arrays.
+ * <p>Longer than 250 lines because it simulates one API: its functions and state.
  */
 public final class VoipResellerSim implements SimulatedApi {
     public static final String NAME = "reseller";
