@@ -2,7 +2,7 @@ package io.whmcsbridge.abuse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.whmcsbridge.model.Json;
+import io.whmcsbridge.runtime.api.AnswerBodies;
 import io.whmcsbridge.runtime.api.ApiGateway;
 import io.whmcsbridge.runtime.api.ApiInstance;
 import io.whmcsbridge.runtime.api.ApiOutcome;
@@ -15,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MultivaluedMap;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 
@@ -38,7 +37,7 @@ public class AbuseManagerGateway implements ApiGateway {
         MultivaluedMap<String, String> form = PhpForm.encode(params);
         form.putSingle("action", action.action());
         AbuseManagerApi api = clients.client(instance, AbuseManagerApi.class);
-        return read(ApiReply.of(api.call(instance.credential("api-id"), PhpForm.body(form)), instance.maxAnswerBytes()));
+        return read(ApiReply.of(api.call(instance.credential("api-id"), PhpForm.body(form)), instance));
     }
 
     /**
@@ -48,18 +47,12 @@ public class AbuseManagerGateway implements ApiGateway {
      * JSON string that itself holds the object is unwrapped.
      */
     static ApiOutcome read(ApiReply reply) {
-        JsonNode body;
-        try {
-            body = Json.MAPPER.readTree(reply.body());
-            if (body != null && body.isTextual() && body.asText().trim().startsWith("{")) {
-                body = Json.MAPPER.readTree(body.asText());
-            }
-        } catch (IOException e) {
-            body = null;
+        JsonNode body = AnswerBodies.json(reply.body());
+        if (body != null && body.isTextual() && body.asText().trim().startsWith("{")) {
+            body = AnswerBodies.json(body.asText());
         }
         if (body == null || !body.isObject() || !body.has("status")) {
-            return reply.is2xx() ? new ApiOutcome.Malformed("the answer is not Abuse Manager Pro's JSON", reply.body())
-                    : new ApiOutcome.HttpFailure(reply.status(), reply.body());
+            return reply.unreadable("the answer is not Abuse Manager Pro's JSON");
         }
         String status = body.path("status").asText();
         if ("success".equals(status)) {

@@ -1,5 +1,6 @@
 package io.whmcsbridge.projects;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.whmcsbridge.model.EventTypes;
 import io.whmcsbridge.runtime.catalogue.ActionCatalogue;
 import io.whmcsbridge.runtime.catalogue.ActionSpec;
@@ -23,12 +24,34 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class ProjectsActions implements ActionCatalogue {
     public static final String FAMILY = "projects";
+    /** An id in a resource chain: {@code {project_id}}. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
 
     /** One method: its resource chain and the HTTP method that fits its operation. */
     public record Method(String name, String chain, String httpMethod, String description) {
         boolean idempotent() {
             return !httpMethod.equals("POST");
+        }
+
+        /** The ids the chain takes from a command's params, in order. */
+        List<String> ids() {
+            List<String> ids = new ArrayList<>();
+            Matcher ph = PLACEHOLDER.matcher(chain);
+            while (ph.find()) {
+                ids.add(ph.group(1));
+            }
+            return ids;
+        }
+
+        /** The chain with its ids filled in from {@code params}, which keeps only the other params. */
+        String resolve(ObjectNode params) {
+            StringBuilder resolved = new StringBuilder();
+            Matcher ph = PLACEHOLDER.matcher(chain);
+            while (ph.find()) {
+                ph.appendReplacement(resolved, params.remove(ph.group(1)).asText());
+            }
+            ph.appendTail(resolved);
+            return resolved.toString();
         }
     }
 
@@ -87,9 +110,8 @@ public class ProjectsActions implements ActionCatalogue {
 
     private static ActionSpec spec(Method m) {
         List<Param> params = new ArrayList<>();
-        Matcher ids = PLACEHOLDER.matcher(m.chain());
-        while (ids.find()) {
-            params.add(Param.id(ids.group(1)).required().describe("goes into the resource chain"));
+        for (String id : m.ids()) {
+            params.add(Param.id(id).required().describe("goes into the resource chain"));
         }
         if (m.httpMethod().equals("GET") && !m.chain().contains("{") || m.chain().endsWith("actions")
                 || m.chain().endsWith("topics") || m.chain().endsWith("files") || m.chain().endsWith("timelogs")

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.whmcsbridge.model.ErrorInfo;
 import io.whmcsbridge.model.Json;
+import io.whmcsbridge.runtime.api.AnswerBodies;
 import io.whmcsbridge.runtime.api.ApiGateway;
 import io.whmcsbridge.runtime.api.ApiInstance;
 import io.whmcsbridge.runtime.api.ApiOutcome;
 import io.whmcsbridge.runtime.api.ApiReply;
 import io.whmcsbridge.runtime.api.PhpForm;
 import io.whmcsbridge.runtime.api.RestClients;
-import io.whmcsbridge.runtime.api.XmlAnswers;
 import io.whmcsbridge.runtime.catalogue.ActionSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,8 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Calls wbTeamPro and reads its envelope. Credentials: {@code username} and either {@code password-md5} (the MD5
@@ -39,8 +37,6 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class WbTeamProGateway implements ApiGateway {
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
-
     /** What this gateway sends itself (credentials, transport fields): no command parameter may be one of these. */
     static final List<String> RESERVED = List.of("username", "password", "password_md5", "method", "params", "action");
 
@@ -51,12 +47,7 @@ public class WbTeamProGateway implements ApiGateway {
     public ApiOutcome call(ApiInstance instance, ActionSpec action, ObjectNode params) {
         ProjectsActions.Method m = ProjectsActions.BY_NAME.get(action.action());
         ObjectNode rest = params.deepCopy();
-        StringBuilder chain = new StringBuilder();
-        Matcher ph = PLACEHOLDER.matcher(m.chain());
-        while (ph.find()) {
-            ph.appendReplacement(chain, rest.remove(ph.group(1)).asText());
-        }
-        ph.appendTail(chain);
+        String chain = m.resolve(rest);
         String format = instance.option("format", "json");
         String httpMethod = "post".equalsIgnoreCase(instance.option("http-methods", "native"))
                 && !m.httpMethod().equals("GET") ? "POST" : m.httpMethod();
@@ -71,7 +62,7 @@ public class WbTeamProGateway implements ApiGateway {
             fields.put("action", "v1." + chain + "." + format);
             response = httpMethod.equals("GET") ? api.getDirect(fields) : api.postDirect(PhpForm.body(form(fields)));
         } else {
-            String path = "v1/" + chain.toString().replace('.', '/') + "/" + format;
+            String path = "v1/" + chain.replace('.', '/') + "/" + format;
             response = switch (httpMethod) {
                 case "GET" -> api.get(path, fields);
                 case "DELETE" -> api.delete(path, fields);
@@ -80,7 +71,7 @@ public class WbTeamProGateway implements ApiGateway {
             };
         }
         // downloadFile's content is bounded by the instance's max-answer-bytes, like every answer
-        return read(ApiReply.of(response, instance.maxAnswerBytes()));
+        return read(ApiReply.of(response, instance));
     }
 
     private static MultivaluedMap<String, String> form(Map<String, String> fields) {
@@ -109,10 +100,9 @@ public class WbTeamProGateway implements ApiGateway {
      * instance: the API bans an address after 3 failed logins.
      */
     static ApiOutcome read(ApiReply reply) {
-        JsonNode env = parse(reply.body());
+        JsonNode env = AnswerBodies.jsonOrXml(reply.body());
         if (env == null || !env.has("request")) {
-            return reply.is2xx() ? new ApiOutcome.Malformed("the answer is not wbTeamPro's envelope", reply.body())
-                    : new ApiOutcome.HttpFailure(reply.status(), reply.body());
+            return reply.unreadable("the answer is not wbTeamPro's envelope");
         }
         int code = env.path("request").path("code").asInt(reply.status());
         String message = env.path("request").path("message").asText("");
@@ -128,20 +118,6 @@ public class WbTeamProGateway implements ApiGateway {
             return new ApiOutcome.HttpFailure(code, reply.body());
         }
         return new ApiOutcome.ApiError(error);
-    }
-
-    private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            return null;
-        }
-        if (XmlAnswers.isXml(body)) {
-            return XmlAnswers.read(body);
-        }
-        try {
-            return Json.MAPPER.readTree(body);
-        } catch (Exception e) {
-            return null;
-        }
     }
 
     /** Every scalar as text: what XML can say, so that both formats normalise to the same JSON. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.whmcsbridge.model.ErrorInfo;
-import io.whmcsbridge.model.Json;
+import io.whmcsbridge.runtime.api.AnswerBodies;
 import io.whmcsbridge.runtime.api.ApiGateway;
 import io.whmcsbridge.runtime.api.ApiInstance;
 import io.whmcsbridge.runtime.api.ApiOutcome;
@@ -16,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MultivaluedMap;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,22 +51,16 @@ public class VoipResellerGateway implements ApiGateway {
         form.putSingle("method", action.action());
         VoipResellerApi api = clients.client(instance, instance.option("path", DEFAULT_PATH), VoipResellerApi.class);
         if ("POST".equalsIgnoreCase(instance.option("http-method", "GET"))) {
-            return read(ApiReply.of(api.post(PhpForm.body(form)), instance.maxAnswerBytes()));
+            return read(ApiReply.of(api.post(PhpForm.body(form)), instance));
         }
-        return read(ApiReply.of(api.get(PhpForm.query(form)), instance.maxAnswerBytes()));
+        return read(ApiReply.of(api.get(PhpForm.query(form)), instance));
     }
 
     /** {@code {"status":"success",...}} or {@code {"status":"<error word>"}}; the word becomes the error code. */
     static ApiOutcome read(ApiReply reply) {
-        JsonNode body;
-        try {
-            body = Json.MAPPER.readTree(reply.body());
-        } catch (IOException e) {
-            body = null;
-        }
+        JsonNode body = AnswerBodies.json(reply.body());
         if (body == null || !body.isObject() || !body.hasNonNull("status")) {
-            return reply.is2xx() ? new ApiOutcome.Malformed("the answer is not the reseller API's JSON", reply.body())
-                    : new ApiOutcome.HttpFailure(reply.status(), reply.body());
+            return reply.unreadable("the answer is not the reseller API's JSON");
         }
         String word = body.get("status").asText();
         if ("success".equals(word)) {

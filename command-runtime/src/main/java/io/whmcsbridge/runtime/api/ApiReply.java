@@ -20,6 +20,14 @@ public record ApiReply(int status, String contentType, String body) {
     private static final Logger LOG = Logger.getLogger(ApiReply.class);
 
     /**
+     * {@link #of(Response, long)} up to the instance's {@code max-answer-bytes}: the one cap of every answer of every
+     * API, downloads (an invoice's PDF, a project's file) included.
+     */
+    public static ApiReply of(Response response, ApiInstance instance) {
+        return of(response, instance.maxAnswerBytes());
+    }
+
+    /**
      * Reads a REST client {@link Response} (the client is built not to throw on 4xx/5xx) while its body streams in,
      * at most {@code maxBytes} of it: an answer that declares a larger length is not read at all, and one that grows
      * past the cap is dropped there (its connection closed, so the rest is not even received). A synchronous REST
@@ -131,5 +139,14 @@ public record ApiReply(int status, String contentType, String body) {
 
     public boolean is2xx() {
         return status >= 200 && status < 300;
+    }
+
+    /**
+     * What an answer that is not in the API's own format comes to, for every API alike: after a 2xx the server had
+     * the request and may have acted, so it is {@link ApiOutcome.Malformed} ({@code what} says which format was
+     * expected); any other status is an {@link ApiOutcome.HttpFailure} that the API's format does not explain.
+     */
+    public ApiOutcome unreadable(String what) {
+        return is2xx() ? new ApiOutcome.Malformed(what, body) : new ApiOutcome.HttpFailure(status, body);
     }
 }
