@@ -30,7 +30,7 @@ public class BillingActions implements ActionCatalogue {
 
     private static ActionSpec.Builder billing(String action, boolean idempotent, String description) {
         return ActionSpec.builder(EventTypes.commandType(FAMILY, action), action).idempotent(idempotent).describe(description)
-                .reserved(BillingGateway.BILLING_FIELDS);
+                .reserved(HostingBillingGateway.RESERVED);
     }
 
     private static Param serverId() {
@@ -322,7 +322,7 @@ public class BillingActions implements ActionCatalogue {
                 if (!known.isEmpty()) {
                     b.params(known.toArray(Param[]::new));
                 }
-                b.reserved(BillingGateway.CORE_FIELDS);
+                b.reserved(WhmcsCoreGateway.RESERVED);
                 if (!CORE_READS.contains(action)) {
                     b.readBack(CoreReadBacks.of(action));
                 }

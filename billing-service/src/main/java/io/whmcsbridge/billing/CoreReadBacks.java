@@ -23,7 +23,7 @@ final class CoreReadBacks {
     /** The read of a payment: WHMCS's GetTransactions, filtered by the transaction id. */
     static final ActionSpec GET_TRANSACTIONS = ActionSpec.builder(BillingActions.CORE_PREFIX + "GetTransactions",
             "GetTransactions").idempotent(true).describe("WHMCS core API: transactions by invoiceid, clientid or transid")
-            .openParams().reserved(BillingGateway.CORE_FIELDS).build();
+            .openParams().reserved(WhmcsCoreGateway.RESERVED).build();
 
     static final ReadBack PAYMENT = new ReadBack.ByMarker(GET_TRANSACTIONS, "GetTransactions transid=<transid>",
             "transid", false, CoreReadBacks::transactionsOf, CoreReadBacks::judgePayment);

@@ -42,7 +42,7 @@ class BillingActionsTest {
             "result -1, error | {\"result\": -1, \"error\": \"server 7 is not linked to the billing\"}                | -1 | server 7 is not linked",
             "add_contact map  | {\"-1\": \"fill_required_fields\", \"message_email_incorrect\": \"message_email_incorrect\", \"email_registered\": \"email_registered\"} | -1 | fill_required_fields: message_email_incorrect, email_registered"})
     void failureShapesBecomeOneErrorWithTheRawBody(String shape, String body, String code, String message) {
-        var err = assertInstanceOf(ApiOutcome.ApiError.class, BillingGateway.readBilling(new ApiReply(200, "application/json", body)));
+        var err = assertInstanceOf(ApiOutcome.ApiError.class, HostingBillingGateway.read(new ApiReply(200, "application/json", body)));
         assertEquals(code, err.error().code(), shape);
         assertTrue(err.error().message().startsWith(message), shape + ": " + err.error().message());
         assertEquals(body, err.error().upstream(), "the raw body is kept");
@@ -52,12 +52,12 @@ class BillingActionsTest {
     @Test
     void aWhmcsFailureInsideASuccessIsAFailure() {
         String body = "{\"result\": \"success\", \"message\": \"WHMCS ApplyCredit failed: {\\\"error\\\":\\\"Amount exceeds customer credit balance\\\"}\"}";
-        var err = assertInstanceOf(ApiOutcome.ApiError.class, BillingGateway.readBilling(new ApiReply(200, "application/json", body)));
+        var err = assertInstanceOf(ApiOutcome.ApiError.class, HostingBillingGateway.read(new ApiReply(200, "application/json", body)));
         assertEquals("WHMCS_REFUSED", err.error().code());
         assertEquals("WHMCS ApplyCredit failed: Amount exceeds customer credit balance", err.error().message());
         assertEquals(body, err.error().upstream());
         // a result word the vendor page does not show, with a message, is still the API saying no
-        var other = assertInstanceOf(ApiOutcome.ApiError.class, BillingGateway.readBilling(new ApiReply(200, "application/json",
+        var other = assertInstanceOf(ApiOutcome.ApiError.class, HostingBillingGateway.read(new ApiReply(200, "application/json",
                 "{\"result\": \"error\", \"message\": \"system_error\"}")));
         assertEquals("error", other.error().code());
         assertEquals("system_error", other.error().message());
@@ -66,7 +66,7 @@ class BillingActionsTest {
     @Test
     void credentialsCannotComeFromACommand() {
         var spec = new BillingActions().byType("whmcs.core.GetClients").orElseThrow();
-        for (String name : BillingGateway.CORE_FIELDS) {
+        for (String name : WhmcsCoreGateway.RESERVED) {
             var checked = io.whmcsbridge.runtime.catalogue.ParamValidator.validate(spec,
                     io.whmcsbridge.runtime.testing.BridgeTestClient.params(name, "x"));
             assertEquals(name, checked.violations().get(0).field(), name);
@@ -75,16 +75,16 @@ class BillingActionsTest {
 
     @Test
     void successWordsAndAuthFailures() {
-        assertInstanceOf(ApiOutcome.Success.class, BillingGateway.readBilling(new ApiReply(200, "application/json", "{\"result\":\"OK\"}")));
-        assertInstanceOf(ApiOutcome.Success.class, BillingGateway.readBilling(new ApiReply(200, "application/json", "{\"result\":\"success\",\"message\":\"x\"}")));
-        assertInstanceOf(ApiOutcome.AuthFailure.class, BillingGateway.readBilling(new ApiReply(200, "application/json",
+        assertInstanceOf(ApiOutcome.Success.class, HostingBillingGateway.read(new ApiReply(200, "application/json", "{\"result\":\"OK\"}")));
+        assertInstanceOf(ApiOutcome.Success.class, HostingBillingGateway.read(new ApiReply(200, "application/json", "{\"result\":\"success\",\"message\":\"x\"}")));
+        assertInstanceOf(ApiOutcome.AuthFailure.class, HostingBillingGateway.read(new ApiReply(200, "application/json",
                 "{\"code\":-1,\"message\":\"Invalid token or access denied\"}")));
-        assertInstanceOf(ApiOutcome.Malformed.class, BillingGateway.readBilling(new ApiReply(200, "text/html", "<html>")));
-        assertInstanceOf(ApiOutcome.Success.class, BillingGateway.readCore(new ApiReply(200, "application/json", "{\"result\":\"success\"}")));
-        assertInstanceOf(ApiOutcome.AuthFailure.class, BillingGateway.readCore(new ApiReply(200, "application/json",
+        assertInstanceOf(ApiOutcome.Malformed.class, HostingBillingGateway.read(new ApiReply(200, "text/html", "<html>")));
+        assertInstanceOf(ApiOutcome.Success.class, WhmcsCoreGateway.read(new ApiReply(200, "application/json", "{\"result\":\"success\"}")));
+        assertInstanceOf(ApiOutcome.AuthFailure.class, WhmcsCoreGateway.read(new ApiReply(200, "application/json",
                 "{\"result\":\"error\",\"message\":\"Authentication Failed\"}")));
-        assertInstanceOf(ApiOutcome.AuthFailure.class, BillingGateway.readCore(new ApiReply(403, "text/plain", "Invalid IP 203.0.113.9")));
-        assertEquals("error", assertInstanceOf(ApiOutcome.ApiError.class, BillingGateway.readCore(new ApiReply(200,
+        assertInstanceOf(ApiOutcome.AuthFailure.class, WhmcsCoreGateway.read(new ApiReply(403, "text/plain", "Invalid IP 203.0.113.9")));
+        assertEquals("error", assertInstanceOf(ApiOutcome.ApiError.class, WhmcsCoreGateway.read(new ApiReply(200,
                 "application/json", "{\"result\":\"error\",\"message\":\"Client Not Found\"}"))).error().code());
     }
 }

@@ -25,7 +25,7 @@ class CoreJsonEncodingTest {
             formats.add(field(form, "responsetype"));
             return Response.ok(FAILED).build();
         };
-        ApiOutcome outcome = BillingGateway.callCore(api, form("AddCredit"), false, 1 << 20);
+        ApiOutcome outcome = WhmcsCoreGateway.call(api, form("AddCredit"), false, 1 << 20);
         ApiOutcome.Malformed m = assertInstanceOf(ApiOutcome.Malformed.class, outcome);
         assertTrue(m.reason().contains("WHMCS ran AddCredit") && m.reason().contains("not sent again"), m.reason());
         assertEquals(List.of("json"), formats, "one call only");
@@ -41,7 +41,7 @@ class CoreJsonEncodingTest {
                             + "<result>success</result><lastname>M\uFFFDller</lastname></whmcsapi>").build()
                     : Response.ok(FAILED).build();
         };
-        ApiOutcome.Success ok = assertInstanceOf(ApiOutcome.Success.class, BillingGateway.callCore(api, form("GetClientsDetails"), true, 1 << 20));
+        ApiOutcome.Success ok = assertInstanceOf(ApiOutcome.Success.class, WhmcsCoreGateway.call(api, form("GetClientsDetails"), true, 1 << 20));
         assertEquals("M\uFFFDller", ok.response().path("lastname").asText());
         assertEquals(List.of("json", "xml"), formats);
     }
