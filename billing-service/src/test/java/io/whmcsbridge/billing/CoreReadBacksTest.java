@@ -74,7 +74,7 @@ class CoreReadBacksTest {
 
     @Test
     void everyOtherCoreWriteSaysWhyItHasNone() {
-        for (ActionSpec a : BillingActions.CORE) {
+        for (ActionSpec a : CoreActions.CORE) {
             if (!a.idempotent() && !a.action().equals("AddInvoicePayment")) {
                 var none = assertInstanceOf(ReadBack.None.class, a.readBack(), a.type());
                 assertTrue(none.why().length() > 20, a.type());

@@ -8,16 +8,17 @@ import java.util.List;
  * required, and its bounds. Built fluently: {@code Param.integer("service_id").required().min(1)}.
  */
 public record Param(String name, ParamKind kind, boolean mandatory, String description, List<String> allowed,
-        Integer maxLength, BigDecimal min, BigDecimal max, Integer scale, boolean strictlyPositive) {
+        Integer maxLength, BigDecimal min, BigDecimal max, Integer scale, boolean strictlyPositive, List<Param> fields) {
 
     public Param {
+        fields = List.copyOf(fields);
         if (!ParamValidator.NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("parameter name '" + name + "' is outside " + ParamValidator.NAME.pattern());
         }
     }
 
     public static Param of(String name, ParamKind kind) {
-        return new Param(name, kind, false, "", List.of(), null, null, null, null, false);
+        return new Param(name, kind, false, "", List.of(), null, null, null, null, false, List.of());
     }
 
     public static Param string(String name) {
@@ -50,7 +51,7 @@ public record Param(String name, ParamKind kind, boolean mandatory, String descr
     }
 
     public static Param oneOf(String name, String... values) {
-        return new Param(name, ParamKind.ENUM, false, "", List.of(values), null, null, null, null, false);
+        return new Param(name, ParamKind.ENUM, false, "", List.of(values), null, null, null, null, false, List.of());
     }
 
     public static Param list(String name) {
@@ -66,41 +67,50 @@ public record Param(String name, ParamKind kind, boolean mandatory, String descr
     }
 
     public Param required() {
-        return new Param(name, kind, true, description, allowed, maxLength, min, max, scale, strictlyPositive);
+        return new Param(name, kind, true, description, allowed, maxLength, min, max, scale, strictlyPositive, fields);
     }
 
     public Param describe(String text) {
-        return new Param(name, kind, mandatory, text, allowed, maxLength, min, max, scale, strictlyPositive);
+        return new Param(name, kind, mandatory, text, allowed, maxLength, min, max, scale, strictlyPositive, fields);
     }
 
     public Param maxLength(int length) {
-        return new Param(name, kind, mandatory, description, allowed, length, min, max, scale, strictlyPositive);
+        return new Param(name, kind, mandatory, description, allowed, length, min, max, scale, strictlyPositive, fields);
     }
 
     public Param min(long value) {
-        return new Param(name, kind, mandatory, description, allowed, maxLength, BigDecimal.valueOf(value), max, scale, strictlyPositive);
+        return new Param(name, kind, mandatory, description, allowed, maxLength, BigDecimal.valueOf(value), max, scale, strictlyPositive, fields);
     }
 
     public Param max(long value) {
-        return new Param(name, kind, mandatory, description, allowed, maxLength, min, BigDecimal.valueOf(value), scale, strictlyPositive);
+        return new Param(name, kind, mandatory, description, allowed, maxLength, min, BigDecimal.valueOf(value), scale, strictlyPositive, fields);
     }
 
     public Param min(BigDecimal value) {
-        return new Param(name, kind, mandatory, description, allowed, maxLength, value, max, scale, strictlyPositive);
+        return new Param(name, kind, mandatory, description, allowed, maxLength, value, max, scale, strictlyPositive, fields);
     }
 
     public Param max(BigDecimal value) {
-        return new Param(name, kind, mandatory, description, allowed, maxLength, min, value, scale, strictlyPositive);
+        return new Param(name, kind, mandatory, description, allowed, maxLength, min, value, scale, strictlyPositive, fields);
     }
 
     /** Most digits after the decimal point (money: the API's precision). */
     public Param scale(int digits) {
-        return new Param(name, kind, mandatory, description, allowed, maxLength, min, max, digits, strictlyPositive);
+        return new Param(name, kind, mandatory, description, allowed, maxLength, min, max, digits, strictlyPositive, fields);
     }
 
     /** Strictly greater than zero. */
     public Param positive() {
-        return new Param(name, kind, mandatory, description, allowed, maxLength, min, max, scale, true);
+        return new Param(name, kind, mandatory, description, allowed, maxLength, min, max, scale, true, fields);
+    }
+
+    /**
+     * The documented fields of an object parameter ({@code params[firstname]}, ...): the validator holds each field to
+     * its own param (kind, bounds, required) and refuses any other field, by the same rules as a top-level parameter.
+     */
+    public Param fields(Param... documented) {
+        return new Param(name, kind, mandatory, description, allowed, maxLength, min, max, scale, strictlyPositive,
+                List.of(documented));
     }
 
     /** A short human description of the constraints, for generated documentation. */

@@ -102,7 +102,7 @@ public final class ParamValidator {
             if (!bounded(p.name(), v, 1, bounds, violations)) {
                 continue;
             }
-            Object normalised = check(p, v, bounds, violations);
+            Object normalised = check(p, p.name(), v, bounds, violations);
             if (normalised instanceof JsonNode n) {
                 out.set(p.name(), n);
             }
@@ -237,8 +237,8 @@ public final class ParamValidator {
         return scale <= 0 ? precision - scale : Math.max(precision, scale);
     }
 
-    private static Object check(Param p, JsonNode v, InputLimits bounds, List<Violation> violations) {
-        String name = p.name();
+    /** @param name the value's path in messages: the parameter's name, or {@code object[field]} for a field */
+    private static Object check(Param p, String name, JsonNode v, InputLimits bounds, List<Violation> violations) {
         switch (p.kind()) {
             case STRING, EMAIL, DATE, ENUM -> {
                 if (!v.isValueNode()) {
@@ -276,7 +276,7 @@ public final class ParamValidator {
                     violations.add(new Violation(name, "must be a whole number, got " + describe(v)));
                     return null;
                 }
-                if (!inRange(p, n, violations)) {
+                if (!inRange(p, name, n, violations)) {
                     return null;
                 }
                 return NODES.numberNode(n.longValueExact());
@@ -295,7 +295,7 @@ public final class ParamValidator {
                     violations.add(new Violation(name, "has more than " + p.scale() + " decimal places: " + n.toPlainString()));
                     return null;
                 }
-                if (!inRange(p, n, violations)) {
+                if (!inRange(p, name, n, violations)) {
                     return null;
                 }
                 return NODES.numberNode(n);
@@ -332,7 +332,7 @@ public final class ParamValidator {
                     violations.add(new Violation(name, "must be an object, got " + kind(v)));
                     return null;
                 }
-                return v;
+                return fieldsValid(p, name, v, bounds, violations) ? v : null;
             }
             default -> {
                 return v;
@@ -340,17 +340,48 @@ public final class ParamValidator {
         }
     }
 
-    private static boolean inRange(Param p, BigDecimal n, List<Violation> violations) {
+    /**
+     * An object parameter with documented fields ({@link Param#fields}): every field held to its own param, by the
+     * rules of a top-level parameter, and no other field. The object is passed on as given (its values as the caller
+     * wrote them, as before), so a field's check does not change what is sent.
+     */
+    private static boolean fieldsValid(Param p, String name, JsonNode object, InputLimits bounds,
+            List<Violation> violations) {
+        if (p.fields().isEmpty()) {
+            return true;
+        }
+        int before = violations.size();
+        for (Param f : p.fields()) {
+            JsonNode v = object.get(f.name());
+            String path = name + "[" + f.name() + "]";
+            if (v == null || v.isNull() || (v.isTextual() && v.asText().isEmpty())) {
+                if (f.mandatory()) {
+                    violations.add(new Violation(path, "is required"));
+                }
+            } else {
+                check(f, path, v, bounds, violations);
+            }
+        }
+        for (Iterator<String> it = object.fieldNames(); it.hasNext();) {
+            String field = it.next();
+            if (p.fields().stream().noneMatch(f -> f.name().equals(field))) {
+                violations.add(new Violation(name + "[" + field + "]", "is not a documented field"));
+            }
+        }
+        return violations.size() == before;
+    }
+
+    private static boolean inRange(Param p, String name, BigDecimal n, List<Violation> violations) {
         if (p.strictlyPositive() && n.signum() <= 0) {
-            violations.add(new Violation(p.name(), "must be greater than 0, got " + n.toPlainString()));
+            violations.add(new Violation(name, "must be greater than 0, got " + n.toPlainString()));
             return false;
         }
         if (p.min() != null && n.compareTo(p.min()) < 0) {
-            violations.add(new Violation(p.name(), "must be at least " + p.min().toPlainString() + ", got " + n.toPlainString()));
+            violations.add(new Violation(name, "must be at least " + p.min().toPlainString() + ", got " + n.toPlainString()));
             return false;
         }
         if (p.max() != null && n.compareTo(p.max()) > 0) {
-            violations.add(new Violation(p.name(), "must be at most " + p.max().toPlainString() + ", got " + n.toPlainString()));
+            violations.add(new Violation(name, "must be at most " + p.max().toPlainString() + ", got " + n.toPlainString()));
             return false;
         }
         return true;

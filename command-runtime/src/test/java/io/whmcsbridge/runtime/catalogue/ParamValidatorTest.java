@@ -71,4 +71,22 @@ class ParamValidatorTest {
         p.put("method", "x".repeat(70_000));
         assertTrue(ParamValidator.validate(SPEC, p).message().contains("method: is longer than"));
     }
+
+    @Test
+    void anObjectsDocumentedFieldsAreHeldToTheirOwnParams() throws Exception {
+        ActionSpec spec = ActionSpec.builder("whmcs.test.profile", "profile")
+                .params(Param.object("profile").required().fields(Param.integer("client_id").min(0).required(),
+                        Param.string("city").maxLength(5)))
+                .build();
+        ParamValidator.Result ok = ParamValidator.validate(spec, json("{\"profile\":{\"client_id\":\"007\",\"city\":\"Oslo\"}}"));
+        assertTrue(ok.valid(), ok.message());
+        assertEquals("007", ok.params().path("profile").path("client_id").asText(), "sent as the caller wrote it");
+        ParamValidator.Result r = ParamValidator.validate(spec, json(
+                "{\"profile\":{\"city\":\"Trondheim\",\"is_admin\":\"1\",\"client_id\":\"x\"}}"));
+        assertFalse(r.valid());
+        assertTrue(r.message().contains("profile[client_id]: must be a whole number"), r.message());
+        assertTrue(r.message().contains("profile[city]: is longer than 5 characters"), r.message());
+        assertTrue(r.message().contains("profile[is_admin]: is not a documented field"), r.message());
+        assertTrue(ParamValidator.validate(spec, json("{\"profile\":{}}")).message().contains("profile[client_id]: is required"));
+    }
 }
