@@ -9,8 +9,7 @@ import io.whmcsbridge.model.CommandData;
 import io.whmcsbridge.model.ErrorCodes;
 import io.whmcsbridge.model.Json;
 import io.whmcsbridge.model.TraceContext;
-import io.whmcsbridge.runtime.api.ApiInstances;
-import io.whmcsbridge.runtime.catalogue.ActionCatalogue;
+import io.whmcsbridge.runtime.admission.CommandRules;
 import io.whmcsbridge.runtime.catalogue.ActionSpec;
 import io.whmcsbridge.runtime.catalogue.ParamValidator;
 import io.whmcsbridge.runtime.config.BridgeConfig;
@@ -47,9 +46,7 @@ public class CommandIngress {
     @Inject
     BridgeConfig config;
     @Inject
-    ActionCatalogue catalogue;
-    @Inject
-    ApiInstances instances;
+    CommandRules rules;
     @Inject
     CommandStore store;
     @Inject
@@ -91,16 +88,14 @@ public class CommandIngress {
             throw new IngressProblem(400, ErrorCodes.VALIDATION, "type is required, e.g. \"whmcs." + config.family() + ".<action>\"");
         }
         caller.requireSend(request.type());
-        ActionSpec spec = catalogue.byType(request.type()).orElseThrow(() -> new IngressProblem(400,
-                ErrorCodes.UNKNOWN_ACTION, "unknown command type '" + request.type() + "'; this service accepts "
-                        + catalogue.acceptedTypes()));
+        ActionSpec spec = rules.action(request.type()).orElseThrow(() -> new IngressProblem(400,
+                ErrorCodes.UNKNOWN_ACTION, rules.unknownType(request.type())));
         if (request.params() == null) {
             throw new IngressProblem(400, ErrorCodes.VALIDATION, "params is required: an object of the API's parameters");
         }
         String instance = request.instance() == null ? CommandData.DEFAULT_INSTANCE : request.instance();
-        if (instances.get(instance).isEmpty()) {
-            throw new IngressProblem(422, ErrorCodes.UNKNOWN_INSTANCE, "instance '" + instance
-                    + "' is not configured; configured: " + String.join(", ", instances.all().keySet()));
+        if (rules.instance(instance).isEmpty()) {
+            throw new IngressProblem(422, ErrorCodes.UNKNOWN_INSTANCE, rules.unknownInstance(instance));
         }
         if (request.id() != null && !COMMAND_ID.matcher(request.id()).matches()) {
             throw new IngressProblem(400, ErrorCodes.VALIDATION,
@@ -109,7 +104,7 @@ public class CommandIngress {
         if (request.key() != null && (request.key().isEmpty() || request.key().length() > MAX_KEY)) {
             throw new IngressProblem(400, ErrorCodes.VALIDATION, "key must be 1 to " + MAX_KEY + " characters");
         }
-        ParamValidator.Result checked = ParamValidator.validate(spec, request.params());
+        ParamValidator.Result checked = rules.params(spec, request.params());
         if (!checked.valid()) {
             throw new IngressProblem(422, ErrorCodes.VALIDATION, "invalid parameters for " + spec.type(),
                     checked.violations());

@@ -10,9 +10,8 @@ import io.whmcsbridge.model.CommandData;
 import io.whmcsbridge.model.CommandStatus;
 import io.whmcsbridge.model.ErrorCodes;
 import io.whmcsbridge.model.ErrorInfo;
+import io.whmcsbridge.runtime.admission.CommandRules;
 import io.whmcsbridge.runtime.api.ApiInstance;
-import io.whmcsbridge.runtime.api.ApiInstances;
-import io.whmcsbridge.runtime.catalogue.ActionCatalogue;
 import io.whmcsbridge.runtime.catalogue.ActionSpec;
 import io.whmcsbridge.runtime.catalogue.ParamValidator;
 import io.whmcsbridge.runtime.command.IncomingCommand;
@@ -67,9 +66,7 @@ public class CommandProcessor {
     @Inject
     BridgeConfig config;
     @Inject
-    ActionCatalogue catalogue;
-    @Inject
-    ApiInstances instances;
+    CommandRules rules;
     @Inject
     CallExecutor executor;
     @Inject
@@ -160,7 +157,7 @@ public class CommandProcessor {
             throws InterruptedException, SendGate.Aborted {
         long started = System.nanoTime();
         String type = command.event().type();
-        Optional<ActionSpec> spec = catalogue.byType(type);
+        Optional<ActionSpec> spec = rules.action(type);
         CommandData data = CloudEventCodec.commandData(command.event());
         String instanceName = data == null ? CommandData.DEFAULT_INSTANCE : data.instanceOrDefault();
         if (data != null && spec.isPresent()) {
@@ -172,10 +169,10 @@ public class CommandProcessor {
         String redactedParams = data == null ? null : redactor.redact(data.params(), spec.orElse(null)).toString();
         String action = spec.map(ActionSpec::action).orElse(null);
 
-        Optional<ApiInstance> instance = instances.get(instanceName);
+        Optional<ApiInstance> instance = rules.instance(instanceName);
         tracing.read(Span.current(), action, instanceName);
         ParamValidator.Result checked = spec.isPresent() && data != null && instance.isPresent()
-                ? ParamValidator.validate(spec.get(), data.params()) : null;
+                ? rules.params(spec.get(), data.params()) : null;
         Outcome outcome;
         try {
             outcome = decide(command, type, spec, data, instanceName, instance, checked, action, redactedParams, gate);
@@ -245,14 +242,12 @@ public class CommandProcessor {
                 return null; // the same id sent before as a write whose effect is being read back
             }
             if (spec.isEmpty()) {
-                outcome = Outcome.rejected(ErrorCodes.UNKNOWN_ACTION, "unknown command type '" + type + "'; this service "
-                        + "accepts " + catalogue.acceptedTypes());
+                outcome = Outcome.rejected(ErrorCodes.UNKNOWN_ACTION, rules.unknownType(type));
             } else if (data == null) {
                 outcome = Outcome.rejected(ErrorCodes.VALIDATION,
                         "data must be an object {\"params\": {...}, \"instance\": \"name\"} with params an object");
             } else if (instance.isEmpty()) {
-                outcome = Outcome.rejected(ErrorCodes.UNKNOWN_INSTANCE, "instance '" + instanceName
-                        + "' is not configured; configured: " + String.join(", ", instances.all().keySet()));
+                outcome = Outcome.rejected(ErrorCodes.UNKNOWN_INSTANCE, rules.unknownInstance(instanceName));
             } else if (!checked.valid()) {
                 outcome = Outcome.rejected(ErrorCodes.VALIDATION, checked.message());
             } else {
