@@ -34,8 +34,7 @@ public class AbuseManagerGateway implements ApiGateway {
 
     @Override
     public ApiOutcome call(ApiInstance instance, ActionSpec action, ObjectNode params) {
-        MultivaluedMap<String, String> form = PhpForm.encode(params);
-        form.putSingle("action", action.action());
+        MultivaluedMap<String, String> form = PhpForm.withAction(params, action.action());
         AbuseManagerApi api = clients.client(instance, AbuseManagerApi.class);
         return read(ApiReply.of(api.call(instance.credential("api-id"), PhpForm.body(form)), instance));
     }

@@ -28,8 +28,7 @@ public class BillingGateway implements ApiGateway {
     @Override
     public ApiOutcome call(ApiInstance instance, ActionSpec action, ObjectNode params) {
         // both APIs are PHP form POSTs naming the action
-        MultivaluedMap<String, String> form = PhpForm.encode(params);
-        form.putSingle("action", action.action());
+        MultivaluedMap<String, String> form = PhpForm.withAction(params, action.action());
         return action.type().startsWith(BillingActions.CORE_PREFIX) ? coreApi.call(instance, action, params, form)
                 : billingApi.call(instance, form);
     }

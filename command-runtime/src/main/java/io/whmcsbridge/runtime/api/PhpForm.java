@@ -35,6 +35,16 @@ public final class PhpForm {
         return form;
     }
 
+    /**
+     * {@link #encode(JsonNode)} with {@code action} added last: the request of the APIs that take the action as a form
+     * field named {@code action} (Abuse Manager Pro, the hosting billing API, the WHMCS core API).
+     */
+    public static MultivaluedMap<String, String> withAction(JsonNode params, String action) {
+        MultivaluedMap<String, String> form = encode(params);
+        form.putSingle("action", action);
+        return form;
+    }
+
     public static void add(MultivaluedMap<String, String> form, String name, JsonNode value) {
         if (value == null || value.isNull()) {
             return;
