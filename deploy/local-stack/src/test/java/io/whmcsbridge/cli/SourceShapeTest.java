@@ -32,9 +32,7 @@ class SourceShapeTest {
      */
     static final Set<String> BEING_SPLIT = Set.of(
             "command-runtime/src/main/java/io/whmcsbridge/runtime/store/OutboxRelay.java",
-            "command-runtime/src/main/java/io/whmcsbridge/runtime/store/CommandStore.java",
-            "billing-service/src/main/java/io/whmcsbridge/billing/BillingActions.java",
-            "billing-service/src/main/java/io/whmcsbridge/billing/BillingGateway.java");
+            "command-runtime/src/main/java/io/whmcsbridge/runtime/store/CommandStore.java");
 
     static final Pattern MAIN_SOURCE = Pattern.compile(".*/src/main/java/.*\\.java");
     /** The first top-level type declaration: what comes before it (after the imports) is the header. */
