@@ -238,7 +238,7 @@ class AbuseCommandsIT {
         Thread.sleep(2000);
         assertEquals(List.of(), client.results(id), "no result while the holder's call is out");
         assertEquals(CommandStatus.IN_FLIGHT, logRow(id).status, "not declared UNKNOWN while the lease is live");
-        // the holder gets its answer and records it (as CommandStore.complete would)
+        // the holder gets its answer and records it (as Outcomes.complete would)
         String stored = "{\"specversion\":\"1.0\",\"id\":\"result-of-" + id + "\",\"source\":\"other-replica\","
                 + "\"type\":\"whmcs.abuse.create.result\",\"subject\":\"" + id + "\",\"datacontenttype\":\"application/json\","
                 + "\"data\":{\"commandId\":\"" + id + "\",\"action\":\"create\",\"status\":\"SUCCEEDED\","

@@ -12,6 +12,7 @@ import io.whmcsbridge.runtime.command.IncomingCommand;
 import io.whmcsbridge.runtime.config.BridgeConfig;
 import io.whmcsbridge.runtime.redaction.Redactor;
 import io.whmcsbridge.runtime.store.CommandStore;
+import io.whmcsbridge.runtime.store.Outcomes;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -61,6 +62,8 @@ class Redriver {
     @Inject
     CommandStore store;
     @Inject
+    Outcomes outcomes;
+    @Inject
     ActionCatalogue catalogue;
     @Inject
     Redactor redactor;
@@ -108,7 +111,7 @@ class Redriver {
         CommandStatus status = CommandStatus.valueOf(result.data().path("status").asText());
         CommandStore.Seen before = store.lookup(command.id());
         if (before != null && before.status().isTerminal()) {
-            store.republish(command);
+            outcomes.republish(command);
             return new Done("RESULT_PUBLISHED_AGAIN", "the command had finished meanwhile (" + before.status()
                     + "): its stored result was published again, the outcome from the DLQ was not used");
         }
@@ -116,7 +119,7 @@ class Redriver {
         CommandData data = CloudEventCodec.commandData(command.event());
         String action = result.data().path("action").asText(spec.map(ActionSpec::action).orElse(null));
         String code = result.data().path("error").path("code").asText(null);
-        store.complete(command, action, data == null ? CommandData.DEFAULT_INSTANCE : data.instanceOrDefault(),
+        outcomes.complete(command, action, data == null ? CommandData.DEFAULT_INSTANCE : data.instanceOrDefault(),
                 data == null ? null : redactor.redact(data.params(), spec.orElse(null)).toString(), result, e.outcome(),
                 status, code, result.data().path("attempts").asInt(1));
         return new Done("OUTCOME_STORED", "stored as " + status + " from the outcome the API had given; not sent again");

@@ -14,7 +14,7 @@ import io.whmcsbridge.runtime.catalogue.ActionSpec;
 import io.whmcsbridge.runtime.catalogue.ParamValidator;
 import io.whmcsbridge.runtime.config.BridgeConfig;
 import io.whmcsbridge.runtime.redaction.Redactor;
-import io.whmcsbridge.runtime.store.CommandStore;
+import io.whmcsbridge.runtime.store.Acceptances;
 import io.whmcsbridge.runtime.tracing.TraceParents;
 import io.whmcsbridge.runtime.tracing.Tracing;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,7 +48,7 @@ public class CommandIngress {
     @Inject
     CommandRules rules;
     @Inject
-    CommandStore store;
+    Acceptances acceptances;
     @Inject
     Redactor redactor;
     @Inject
@@ -119,9 +119,9 @@ public class CommandIngress {
                 Instant.now(), CloudEvent.JSON, data, traceExtensions(span, traceparent, tracestate));
         String hash = Sha256.hex(canonical(request.type(), instance, key, request.params()));
         Span db = tracing.database(Context.root().with(span), "accept");
-        CommandStore.Acceptance accepted;
+        Acceptances.Acceptance accepted;
         try {
-            accepted = store.accept(command, key, spec.action(), instance, redactor.redact(request.params(), spec).toString(), hash);
+            accepted = acceptances.accept(command, key, spec.action(), instance, redactor.redact(request.params(), spec).toString(), hash);
         } finally {
             db.end();
         }

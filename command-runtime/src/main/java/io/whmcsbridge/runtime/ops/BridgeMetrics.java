@@ -9,7 +9,8 @@ import io.whmcsbridge.model.CommandStatus;
 import io.whmcsbridge.runtime.config.BridgeConfig;
 import io.whmcsbridge.runtime.guard.InstanceGuard;
 import io.whmcsbridge.runtime.guard.InstanceGuards;
-import io.whmcsbridge.runtime.store.OutboxRelay;
+import io.whmcsbridge.runtime.outbox.OutboxPublisher;
+import io.whmcsbridge.runtime.outbox.OutboxSweep;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -36,8 +37,8 @@ public class BridgeMetrics {
     @Inject
     MetricLabels labels;
 
-    void register(@Observes StartupEvent ev, OutboxRelay relay, InstanceGuards guards) {
-        Gauge.builder("whmcs_outbox_backlog", relay, OutboxRelay::backlog)
+    void register(@Observes StartupEvent ev, OutboxPublisher publisher, OutboxSweep sweep, InstanceGuards guards) {
+        Gauge.builder("whmcs_outbox_backlog", sweep, OutboxSweep::backlog)
                 .description("Outbox rows not yet published").tag("family", config.family()).register(registry);
         guards.all().forEach((name, guard) -> Gauge
                 .builder("whmcs_circuit_open", guard, g -> g.state().fleet() == InstanceGuard.Circuit.OPEN ? 1 : 0)
@@ -47,10 +48,10 @@ public class BridgeMetrics {
         Gauge.builder("whmcs_fleet_replicas", guards, InstanceGuards::replicas)
                 .description("Live replicas of the service as this one counts them (fleet-wide limits are divided by it)")
                 .tag("family", config.family()).register(registry);
-        FunctionCounter.builder("whmcs_outbox_published_total", relay, OutboxRelay::publishedCount)
+        FunctionCounter.builder("whmcs_outbox_published_total", publisher, OutboxPublisher::publishedCount)
                 .description("Outbox rows this replica published (results, and commands accepted over HTTP)")
                 .tag("family", config.family()).register(registry);
-        FunctionCounter.builder("whmcs_outbox_set_aside_total", relay, OutboxRelay::setAsideCount)
+        FunctionCounter.builder("whmcs_outbox_set_aside_total", sweep, OutboxSweep::setAsideCount)
                 .description("Outbox rows this replica set aside because Kafka refused them: never published")
                 .tag("family", config.family()).register(registry);
         dlqCounter();

@@ -19,7 +19,9 @@ import io.whmcsbridge.runtime.config.BridgeConfig;
 import io.whmcsbridge.runtime.fleet.DatabaseAnswers;
 import io.whmcsbridge.runtime.ops.BridgeMetrics;
 import io.whmcsbridge.runtime.redaction.Redactor;
+import io.whmcsbridge.runtime.store.Claims;
 import io.whmcsbridge.runtime.store.CommandStore;
+import io.whmcsbridge.runtime.store.Outcomes;
 import io.whmcsbridge.runtime.store.StoreErrors;
 import io.whmcsbridge.runtime.tracing.TraceParents;
 import io.whmcsbridge.runtime.tracing.Tracing;
@@ -72,6 +74,10 @@ public class CommandProcessor {
     @Inject
     CommandStore store;
     @Inject
+    Claims claims;
+    @Inject
+    Outcomes outcomes;
+    @Inject
     Redactor redactor;
     @Inject
     BridgeMetrics metrics;
@@ -81,8 +87,8 @@ public class CommandProcessor {
     Tracing tracing;
     @Inject
     Reconciler reconciler;
-    /** The results producer's largest request: every result event is cut to fit it. */
-    @ConfigProperty(name = "mp.messaging.outgoing.results.max.request.size", defaultValue = "1048576")
+    /** The outbox producer's largest request: every result event is cut to fit it. */
+    @ConfigProperty(name = "mp.messaging.outgoing.outbox.max.request.size", defaultValue = "1048576")
     int maxRequestSize;
 
     private StoreRetry storeRetry;
@@ -202,7 +208,7 @@ public class CommandProcessor {
         Outcome outcome;
         if (checked != null && checked.valid() && !spec.get().idempotent()) {
             // The IN_FLIGHT claim reads the command's row anyway: no separate look-up for these.
-            CommandStore.Claim claim = claim(command, action, instanceName, redactedParams, gate);
+            Claims.Claim claim = claim(command, action, instanceName, redactedParams, gate);
             if (claim.before() != null && claim.before().isTerminal()) {
                 republish(command, claim.before());
                 return null;
@@ -221,7 +227,7 @@ public class CommandProcessor {
                 } catch (SendGate.Aborted e) {
                     // nothing was sent: the row goes back to what it was, so the next owner claims and calls
                     durably("undoing the claim of a call never sent", "unclaim", () -> {
-                        store.unclaim(command, claim);
+                        claims.unclaim(command, claim);
                         return null;
                     });
                     throw e;
@@ -286,10 +292,10 @@ public class CommandProcessor {
      * declaring anything. The key waits with it, so the next command of the key starts only after this one is
      * terminal; other keys go on.
      */
-    private CommandStore.Claim claim(IncomingCommand command, String action, String instanceName, String redactedParams,
+    private Claims.Claim claim(IncomingCommand command, String action, String instanceName, String redactedParams,
             SendGate gate) throws InterruptedException, StoreFailure, SendGate.Aborted {
-        CommandStore.Claim claim = durably("marking the call in flight", "claim",
-                () -> store.claimForCall(command, action, instanceName, redactedParams));
+        Claims.Claim claim = durably("marking the call in flight", "claim",
+                () -> claims.claimForCall(command, action, instanceName, redactedParams));
         if (claim.heldElsewhere()) {
             LOG.infof("command %s is in flight at replica %s; waiting for its outcome", command.id(), claim.holder());
             while (claim.heldElsewhere()) {
@@ -301,7 +307,7 @@ public class CommandProcessor {
                 }
                 gate.busy();
                 claim = durably("marking the call in flight", "claim",
-                        () -> store.claimForCall(command, action, instanceName, redactedParams));
+                        () -> claims.claimForCall(command, action, instanceName, redactedParams));
             }
         }
         return claim;
@@ -332,7 +338,7 @@ public class CommandProcessor {
             IncomingCommand c = u.command();
             if (new Running(c, null).in(revoked)) {
                 try {
-                    store.claimForCall(c, u.action(), u.instance(), u.redactedParams());
+                    claims.claimForCall(c, u.action(), u.instance(), u.redactedParams());
                 } catch (Exception e) {
                     LOG.warnf("could not mark the call of %s in flight at the hand-over (%s)", c.id(), e.toString());
                 }
@@ -345,7 +351,7 @@ public class CommandProcessor {
         Tracing.ended(Span.current(), "seen-before", false);
         try {
             durably("publishing the stored result again", "republish", () -> {
-                store.republish(command);
+                outcomes.republish(command);
                 return null;
             });
         } catch (StoreFailure f) {
@@ -417,7 +423,7 @@ public class CommandProcessor {
         String code = o.error() == null ? null : o.error().code();
         try {
             durably("recording the outcome", "complete", () -> {
-                store.complete(command, action, instanceName, redactedParams, result.event(), result.json(),
+                outcomes.complete(command, action, instanceName, redactedParams, result.event(), result.json(),
                         o.status(), code, o.attempts());
                 return null;
             });

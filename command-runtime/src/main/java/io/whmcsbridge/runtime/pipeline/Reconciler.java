@@ -20,6 +20,7 @@ import io.whmcsbridge.runtime.config.BridgeConfig;
 import io.whmcsbridge.runtime.ops.BridgeMetrics;
 import io.whmcsbridge.runtime.redaction.Redactor;
 import io.whmcsbridge.runtime.store.CommandStore;
+import io.whmcsbridge.runtime.store.Outcomes;
 import io.whmcsbridge.runtime.store.Reconciliations;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -70,10 +71,12 @@ public class Reconciler {
     @Inject
     CommandStore store;
     @Inject
+    Outcomes outcomes;
+    @Inject
     Reconciliations reconciliations;
     @Inject
     BridgeMetrics metrics;
-    @ConfigProperty(name = "mp.messaging.outgoing.results.max.request.size", defaultValue = "1048576")
+    @ConfigProperty(name = "mp.messaging.outgoing.outbox.max.request.size", defaultValue = "1048576")
     int maxRequestSize;
 
     private List<String> types;
@@ -294,7 +297,7 @@ public class Reconciler {
         ResultEvents.Built result = ResultEvents.fitted(command, null, ResultEvents.source(config), action, o,
                 due.ageMillis(), Instant.now(), maxRequestSize);
         Outcome stored = result.outcome();
-        store.complete(command, action, due.instance(), due.params(), result.event(), result.json(), stored.status(),
+        outcomes.complete(command, action, due.instance(), due.params(), result.event(), result.json(), stored.status(),
                 stored.error() == null ? null : stored.error().code(), stored.attempts());
         metrics.commandFinished(action, stored.status());
         LOG.infof("command %s %s %s after read-back (%s): %s", due.commandId(), action, stored.status(), how.state(),

@@ -55,7 +55,7 @@ public final class ResultEvents {
     }
 
     /**
-     * The result event, cut to fit a Kafka record of {@code maxRequestSize} bytes (the results producer's
+     * The result event, cut to fit a Kafka record of {@code maxRequestSize} bytes (the outbox producer's
      * {@code max.request.size}) with the command's key: a response that does not fit is replaced by
      * {@code {"omitted": ..., "bytes": <its size>}}, then the error's texts are cut; status, error code and attempts
      * always stay. So every command gets a result that can be published.

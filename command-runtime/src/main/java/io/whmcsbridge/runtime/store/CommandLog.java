@@ -13,7 +13,10 @@ import org.hibernate.type.SqlTypes;
 
 import java.time.Instant;
 
-/** The audit row of one command; parameters and result are stored with secrets removed. */
+/**
+ * The audit row of one command; parameters and result are stored with secrets removed. For reads only: the row is
+ * written by plain JDBC in this package (see its description), never through this entity.
+ */
 @Entity
 @Table(name = "command_log")
 public class CommandLog extends PanacheEntityBase {

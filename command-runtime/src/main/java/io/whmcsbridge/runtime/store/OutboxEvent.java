@@ -13,8 +13,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A result event waiting to be published, in Debezium outbox router columns: {@code aggregatetype} is the topic,
- * {@code aggregateid} the record key, {@code payload} the structured CloudEvent.
+ * An outbox row (a result, or a command accepted over HTTP), in Debezium outbox router columns: {@code aggregatetype}
+ * is the topic, {@code aggregateid} the record key, {@code payload} the structured CloudEvent. For reads only: rows
+ * are written by {@code outbox.Outbox} alone.
  */
 @Entity
 @Table(name = "outbox_event")

@@ -47,7 +47,7 @@ public class Reconciliations {
         int n = updateMine(commandId, "status IN ('IN_FLIGHT', 'RECONCILING')", "status = 'RECONCILING', "
                 + "reconcile_uncertain = ?::jsonb, attempts = ?, reconcile_settle_from = clock_timestamp(), "
                 + "reconcile_next_at = clock_timestamp() + ? * interval '1 millisecond', lease_holder = NULL, "
-                + "lease_until = NULL", CommandStore.clean(uncertainJson), attempts, firstReadMillis);
+                + "lease_until = NULL", CommandRows.clean(uncertainJson), attempts, firstReadMillis);
         leases.released(commandId);
         return n == 1;
     }
@@ -85,7 +85,7 @@ public class Reconciliations {
                 take.setInt(1, maxReads);
                 take.setArray(2, c.createArrayOf("varchar", types.toArray()));
                 take.setInt(3, limit);
-                take.setString(4, CommandStore.clean(interruptedJson));
+                take.setString(4, CommandRows.clean(interruptedJson));
                 take.setString(5, replica.id());
                 take.setLong(6, leaseMillis);
                 try (ResultSet rs = take.executeQuery()) {
@@ -133,7 +133,7 @@ public class Reconciliations {
                 for (Object v : values) {
                     update.setObject(i++, v);
                 }
-                update.setString(i++, CommandStore.clean(commandId));
+                update.setString(i++, CommandRows.clean(commandId));
                 update.setString(i, replica.id());
                 return update.executeUpdate();
             }
