@@ -103,6 +103,40 @@ class AbuseIngressIT {
     }
 
     @Test
+    void sameIdPostedConcurrentlyIsAcceptedOnceAndTheOthersAreRetries() throws Exception {
+        String id = "race-" + UUID.randomUUID();
+        String marker = "race-" + id;
+        String request = body(Map.of("id", id, "type", "whmcs.abuse.create",
+                "params", Map.of("service_id", 24, "category", "Spam", "additional_info", marker)));
+        int n = 6;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Response>> posts = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                posts.add(pool.submit(() -> {
+                    start.await();
+                    return authed().contentType(ContentType.JSON).body(request).post("/commands");
+                }));
+            }
+            start.countDown();
+            int accepted = 0;
+            for (java.util.concurrent.Future<Response> post : posts) {
+                Response r = post.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                // the losers of the insert race answer as a retry does, not with a 500
+                assertEquals(202, r.statusCode(), r.asString());
+                accepted += json(r).path("duplicate").asBoolean() ? 0 : 1;
+            }
+            assertEquals(1, accepted, "one of the concurrent requests accepted the command");
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode status = json(authed().get("/commands/" + id + "?wait=20s"));
+        assertEquals("SUCCEEDED", status.path("status").asText(), status.toString());
+        assertEquals(1, reportsWith(marker), "one report for one command id");
+    }
+
+    @Test
     void requestsWithoutOrWithAWrongKeyAreRefusedButHealthAndMetricsStayOpen() {
         String request = body(Map.of("type", "whmcs.abuse.create", "params", Map.of("service_id", 1, "category", "x")));
         Response none = given().contentType(ContentType.JSON).body(request).post("/commands");
