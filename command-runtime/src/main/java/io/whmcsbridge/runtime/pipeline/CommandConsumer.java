@@ -74,7 +74,7 @@ public class CommandConsumer {
     }
 
     /**
-     * First of the shutdown steps (then the group commit, 200, and the outbox relay, 300): no command starts any
+     * First of the shutdown steps (then the group commit, 200, and the outbox publisher, 300): no command starts any
      * more, and calls already in flight get {@code shutdown-grace} to answer and commit their outcome, so a SIGTERM
      * does not leave a payment UNKNOWN. Commands not started are not acknowledged; their records are read again
      * after the restart. Workers still busy after the grace are interrupted.
