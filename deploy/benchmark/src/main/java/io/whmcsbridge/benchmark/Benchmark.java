@@ -45,12 +45,15 @@ import java.util.function.ToDoubleFunction;
 /**
  * Drives abuse-service, run as its own process, through the real path (embedded Kafka broker and PostgreSQL, the
  * simulator with a fixed added latency) and measures each command from its production to its result's arrival.
- * Every figure comes with its ratio to the N/L bound and to a hand-written loop measured in the same run.
+ * Every figure comes with its ratio to the N/L bound and to a hand-written loop measured in the same run; with
+ * {@code --reference on}, latency50, latency0 and halfrate are also run against the {@link ReferencePipeline}, the
+ * practical limit, in the same run.
  *
  * <pre>./mvnw -q -pl deploy/benchmark -am install -DskipTests && ./mvnw -q -pl deploy/benchmark exec:java
- *   -Dexec.args="--scale 1 --scenarios latency50,latency0,halfrate,hotkeys,baseline"</pre>
- * <p>Longer than 250 lines because it is one benchmark: the scenarios, the hand-written baseline loop and the report,
- * measured in the same run.
+ *   -Dexec.args="--scale 1 --scenarios latency50,latency0,halfrate,hotkeys,baseline --reference on"</pre>
+ * <p>Longer than 250 lines because it is one measurement: starting the infrastructure and both pipelines, driving a
+ * scenario against a target and measuring it from the harness's, the simulator's and the database's records (the
+ * options, the printed tables, the baseline loop and the reference pipeline are their own classes).
  */
 public final class Benchmark {
     static final String FAMILY = "abuse";
@@ -75,6 +78,8 @@ public final class Benchmark {
     private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
     private final Map<String, String> statuses = new ConcurrentHashMap<>();
     private final AtomicBoolean stop = new AtomicBoolean();
+    /** Targets whose database counters were fully flushed at the end of a measured window. */
+    private final java.util.Set<String> flushed = new java.util.HashSet<>();
     private EmbeddedKafkaBroker kafka;
     private EmbeddedPostgresServer pg;
     private WhmcsSimulator sim;
@@ -151,6 +156,7 @@ public final class Benchmark {
                 if (name.equals("latency50")) {
                     maxAt50 = row.path("throughputPerSec").asDouble();
                 }
+                System.out.println(ReportTables.line(row));
                 if (o.reference() && TWINNED.contains(name)) {
                     // the same load; half rate is half of the reference's own maximum at 50 ms
                     ObjectNode twin = run(name.equals("halfrate") ? scenario(name, refMaxAt50) : s, referenceTarget);
@@ -164,7 +170,6 @@ public final class Benchmark {
                     baseline = row.path("throughputPerSec").asDouble();
                 }
                 measured.add(row);
-                System.out.println(ReportTables.line(row));
             }
             for (ObjectNode row : measured) {
                 if (baseline != null && baseline > 0 && row.has("throughputPerSec") && !row.path("name").asText().equals("baseline")) {
@@ -276,7 +281,9 @@ public final class Benchmark {
         String prefix = (t == bridge ? "" : "ref-") + s.name() + "-" + UUID.randomUUID().toString().substring(0, 6);
         String[] ids = new String[s.commands()];
         long[] sent = new long[s.commands()];
-        DbStats db0 = DbStats.read(pg, t.database());
+        boolean measured = !s.name().equals("warmup");
+        // the target was idle since its last measured window, which ended with a full flush; else wait for one
+        DbStats db0 = measured ? DbStats.read(pg, t.database(), flushed.add(t.name()) ? DbStats.FLUSH_MILLIS : 0) : null;
         double cpu0 = t.cpuSeconds().getAsDouble();
         CpuTimes machine0 = CpuTimes.read();
         KafkaProducer<String, byte[]> out = s.rate() > 0 ? pacedProducer : producer;
@@ -314,11 +321,13 @@ public final class Benchmark {
         }
         double cpu1 = t.cpuSeconds().getAsDouble();
         CpuTimes machine1 = CpuTimes.read();
-        DbStats db1 = DbStats.read(pg, t.database());
+        DbStats db1 = measured ? DbStats.read(pg, t.database(), DbStats.FLUSH_MILLIS) : null;
         Map<String, RecordedCall> calls = callsOf(prefix);
         ObjectNode row = measure(s, t, prefix, ids, sent, t0, cpu1 - cpu0, done, calls);
         row.set("cpuMsPerCommand", machine1.minus(machine0).perCommand(cpu1 - cpu0, done));
-        row.set("db", db1.perCommand(db0, done));
+        if (measured) {
+            row.set("db", db1.perCommand(db0, done));
+        }
         if (t == bridge) { // the reference keeps no timestamps of its stages
             row.set("stagesMs", stages(prefix, ids, sent, calls));
         }

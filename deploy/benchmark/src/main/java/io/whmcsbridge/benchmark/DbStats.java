@@ -12,15 +12,17 @@ import java.sql.ResultSet;
 /**
  * What a run cost PostgreSQL: one database's transactions committed and rows written (pg_stat_database), and the
  * WAL the whole server wrote. Read as the superuser from the {@code postgres} database, so the reading is not
- * counted in the database measured. Since PostgreSQL 15 a backend flushes its counters to shared memory at most
- * once a second (when it goes idle), so {@link #read} waits that long first and clears the snapshot to read fresh.
+ * counted in the database measured. Since PostgreSQL 15 a backend flushes its counters to shared memory at the end
+ * of a transaction only if its last flush is a second old; otherwise, once idle, after PGSTAT_IDLE_INTERVAL (10 s).
+ * So a reading that must include everything before it waits that long first (and clears the snapshot to read
+ * fresh): at the end of each measured window, and before a target's first one (its warm-up's counters).
  */
 record DbStats(String database, long commits, long rowWrites, long walBytes) {
-    private static final long FLUSH_MILLIS = 1100;
+    static final long FLUSH_MILLIS = 10_500;
 
-    static DbStats read(EmbeddedPostgresServer pg, String database) {
+    static DbStats read(EmbeddedPostgresServer pg, String database, long waitMillis) {
         try {
-            Thread.sleep(FLUSH_MILLIS);
+            Thread.sleep(waitMillis);
             try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), EmbeddedPostgresServer.USER,
                     EmbeddedPostgresServer.PASSWORD)) {
                 c.createStatement().execute("SELECT pg_stat_clear_snapshot()");

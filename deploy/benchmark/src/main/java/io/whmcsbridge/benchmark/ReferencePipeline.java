@@ -17,13 +17,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
  * The reference: the least a hand-written durable pipeline must do for the benchmark's commands, run as its own
@@ -49,25 +52,24 @@ public final class ReferencePipeline {
     private final String apiId;
     private final int cap;
     private final String topic;
-    private final Map<TopicPartition, ArrayDeque<ReferenceCommand>> unfinished = new HashMap<>(); // per partition, offset order
-    private final Map<TopicPartition, Long> replayUpTo = new HashMap<>(); // offsets up to here may be done already
-    private final Map<String, ArrayDeque<ReferenceCommand>> byKey = new HashMap<>(); // a key's head is in flight or runnable
-    private final ArrayDeque<ReferenceCommand> runnable = new ArrayDeque<>();
+    /** Per partition, the records taken and not yet committed, in offset order. */
+    private final Map<TopicPartition, ArrayDeque<ReferenceCommand>> unfinished = new HashMap<>();
+    /** Per partition, the highest offset an earlier run wrote: records up to it may be done already. */
+    private final Map<TopicPartition, Long> replayUpTo = new HashMap<>();
+    private final KeyOrder keys = new KeyOrder();
     private final ConcurrentLinkedQueue<ReferenceCommand> answered = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean polling = new AtomicBoolean();
     private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
     private volatile boolean running = true;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private int inFlight;
     private int outstanding;
     private long lastCommit;
 
     ReferencePipeline(Map<String, String> a) throws Exception {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", a.get("bootstrap"));
-        p.put("group.id", a.get("group"));
-        p.put("enable.auto.commit", "false");
-        p.put("auto.offset.reset", "earliest");
-        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", a.get("bootstrap"), "group.id",
+                a.get("group"), "enable.auto.commit", "false", "auto.offset.reset", "earliest"),
+                new StringDeserializer(), new ByteArrayDeserializer());
         outbox = new ReferenceOutbox(a.get("bootstrap"), a.get("results"), a.get("jdbc"), a.get("user"), a.get("password"));
         api = URI.create(a.get("api"));
         apiId = a.get("api-id");
@@ -77,24 +79,26 @@ public final class ReferencePipeline {
 
     /** Arguments are key=value: bootstrap, commands, results, group, jdbc, user, password, api, api-id, cap. */
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        for (String arg : args) {
-            a.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-        }
-        ReferencePipeline pipeline = new ReferencePipeline(a);
-        Thread main = Thread.currentThread();
+        ReferencePipeline pipeline = new ReferencePipeline(Arrays.stream(args)
+                .collect(Collectors.toMap(a -> a.substring(0, a.indexOf('=')), a -> a.substring(a.indexOf('=') + 1))));
+        // SIGTERM: stop polling and commit what is finished (best effort: the rest is replayed, and deduplicated)
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             pipeline.running = false;
             pipeline.consumer.wakeup();
             try {
-                main.join(5000);
-            } catch (InterruptedException ignored) {
-                // exiting anyway
+                pipeline.stopped.await(3, TimeUnit.SECONDS);
+            } catch (InterruptedException exiting) {
+                Thread.currentThread().interrupt();
             }
         }));
         Thread writer = new Thread(pipeline.outbox, "outbox");
         writer.setDaemon(true);
         writer.start();
+        // ready, as the bridge's /q/health/ready: the database and the broker answer (the group's first assignment
+        // comes later, after the broker's initial rebalance delay)
+        pipeline.consumer.partitionsFor(pipeline.topic);
+        System.out.println("READY");
+        System.out.flush();
         pipeline.run();
     }
 
@@ -113,7 +117,7 @@ public final class ReferencePipeline {
             accept(records);
             for (ReferenceCommand c; (c = answered.poll()) != null; ) {
                 inFlight--;
-                next(c);
+                keys.answered(c);
             }
             startCalls();
             commitFinished(false);
@@ -123,15 +127,17 @@ public final class ReferencePipeline {
                 consumer.resume(consumer.paused());
             }
         }
-        commitFinished(true);
+        try {
+            commitFinished(true);
+        } catch (WakeupException pending) { // the stop's wake-up, when it came outside poll
+            commitFinished(true);
+        }
         consumer.close(Duration.ofSeconds(2));
+        stopped.countDown();
     }
 
     /** Queues each record behind its key; records that may have finished before a restart are looked up first. */
     private void accept(ConsumerRecords<String, byte[]> records) {
-        if (records.isEmpty()) {
-            return;
-        }
         List<ReferenceCommand> taken = new ArrayList<>(records.count());
         List<String> maybeDone = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
@@ -162,32 +168,15 @@ public final class ReferencePipeline {
                 c.status = "REPLAYED";
                 outbox.write(c); // the insert is a no-op, the result is produced again
             } else {
-                ArrayDeque<ReferenceCommand> q = byKey.computeIfAbsent(c.key, k -> new ArrayDeque<>());
-                q.add(c);
-                if (q.size() == 1) {
-                    runnable.add(c);
-                }
+                keys.add(c);
             }
         }
     }
 
-    /** The key's previous call answered: its next command may start. */
-    private void next(ReferenceCommand c) {
-        ArrayDeque<ReferenceCommand> q = byKey.get(c.key);
-        if (q == null || q.peek() != c) {
-            return; // its partition was revoked meanwhile
-        }
-        q.poll();
-        if (q.isEmpty()) {
-            byKey.remove(c.key);
-        } else {
-            runnable.add(q.peek());
-        }
-    }
-
     private void startCalls() {
-        while (inFlight < cap && !runnable.isEmpty()) {
-            ReferenceCommand c = runnable.poll();
+        ReferenceCommand next;
+        while (inFlight < cap && (next = keys.poll()) != null) {
+            ReferenceCommand c = next;
             inFlight++;
             http.sendAsync(AbuseCommands.request(api, apiId, c.params), HttpResponse.BodyHandlers.ofString())
                     .whenComplete((answer, error) -> {
@@ -218,11 +207,7 @@ public final class ReferencePipeline {
             return;
         }
         if (force) {
-            try {
-                consumer.commitSync(toCommit);
-            } catch (WakeupException stale) {
-                consumer.commitSync(toCommit);
-            }
+            consumer.commitSync(toCommit, Duration.ofSeconds(2));
         } else {
             consumer.commitAsync(new HashMap<>(toCommit), null);
         }
@@ -231,27 +216,19 @@ public final class ReferencePipeline {
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
-        private boolean ready;
-
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> parts) {
             commitFinished(true);
             // what is queued for these partitions is the new owner's; calls in flight finish and are written
             parts.forEach(unfinished::remove);
             parts.forEach(replayUpTo::remove);
-            byKey.values().removeIf(q -> parts.contains(q.peek().tp));
-            runnable.removeIf(c -> parts.contains(c.tp));
+            keys.revoke(parts);
             outstanding = unfinished.values().stream().mapToInt(ArrayDeque::size).sum();
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> parts) {
             replayUpTo.putAll(outbox.highWater(parts));
-            if (!ready) {
-                ready = true;
-                System.out.println("READY"); // the harness's readiness signal, like /q/health/ready for the bridge
-                System.out.flush();
-            }
         }
     }
 }

@@ -22,8 +22,9 @@ final class ReportTables {
     }
 
     static String line(ObjectNode r) {
-        return String.format(Locale.ROOT, "%-10s %6s/s  bound %5s  ratio %5s  p50 %7s  p99 %7s  overhead p50 %6s p99 %6s  cpu/cmd %6s ms  inflight %5s  order-violations %s",
-                r.path("name").asText(), r.path("throughputPerSec").asText(), r.path("boundPerSec").asText("-"),
+        return String.format(Locale.ROOT, "%-10s %-9s %6s/s  bound %5s  ratio %5s  p50 %7s  p99 %7s  overhead p50 %6s p99 %6s  cpu/cmd %6s ms  inflight %5s  order-violations %s",
+                r.path("name").asText(), r.path("target").asText("baseline"), r.path("throughputPerSec").asText(),
+                r.path("boundPerSec").asText("-"),
                 r.path("ratioToBound").asText("-"), r.path("latencyMs").path("p50").asText("-"),
                 r.path("latencyMs").path("p99").asText("-"), r.path("overheadMs").path("p50").asText("-"),
                 r.path("overheadMs").path("p99").asText("-"), r.path("serviceCpuMsPerCommand").asText("-"),
