@@ -1,6 +1,7 @@
 package io.whmcsbridge.benchmark;
 
-import java.io.IOException;
+import io.whmcsbridge.infra.ServiceProcess;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,21 +68,11 @@ final class ReferenceProcess implements AutoCloseable {
     }
 
     double cpuSeconds() {
-        return CpuTimes.processSeconds(Long.toString(process.pid()));
+        return ServiceProcess.cpuSeconds(process.pid());
     }
 
-    /** A line of /proc/pid/status in MB, e.g. VmRSS or VmHWM (peak). */
     double memoryMb(String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-                if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-                }
-            }
-        } catch (IOException ignored) {
-            // gone
-        }
-        return Double.NaN;
+        return ServiceProcess.memoryMb(process.pid(), field);
     }
 
     @Override
