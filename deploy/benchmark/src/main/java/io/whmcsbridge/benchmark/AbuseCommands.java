@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -16,6 +17,8 @@ import java.util.Map;
  */
 final class AbuseCommands {
     static final String TYPE = "whmcs.abuse.create";
+    /** A call that hangs ends as a failure rather than holding its key forever. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private AbuseCommands() {
     }
@@ -38,7 +41,7 @@ final class AbuseCommands {
             form.append('&').append(URLEncoder.encode(p.getKey(), StandardCharsets.UTF_8)).append('=')
                     .append(URLEncoder.encode(p.getValue().asText(), StandardCharsets.UTF_8));
         }
-        return HttpRequest.newBuilder(api).header("API_ID", apiId)
+        return HttpRequest.newBuilder(api).timeout(TIMEOUT).header("API_ID", apiId)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
     }
