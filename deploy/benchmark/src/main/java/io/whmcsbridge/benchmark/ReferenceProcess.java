@@ -75,6 +75,12 @@ final class ReferenceProcess implements AutoCloseable {
         return ServiceProcess.memoryMb(process.pid(), field);
     }
 
+    /** SIGKILL, as a crash: nothing is drained or committed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
