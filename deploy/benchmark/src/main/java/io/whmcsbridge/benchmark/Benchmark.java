@@ -32,9 +32,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -79,7 +81,7 @@ public final class Benchmark {
     private final Map<String, String> statuses = new ConcurrentHashMap<>();
     private final AtomicBoolean stop = new AtomicBoolean();
     /** Targets whose database counters were fully flushed at the end of a measured window. */
-    private final java.util.Set<String> flushed = new java.util.HashSet<>();
+    private final Set<String> flushed = new HashSet<>();
     private EmbeddedKafkaBroker kafka;
     private EmbeddedPostgresServer pg;
     private WhmcsSimulator sim;
