@@ -10,6 +10,7 @@ import io.whmcsbridge.infra.ServiceProcess;
 import io.whmcsbridge.model.Json;
 import io.whmcsbridge.simulator.ServiceWiring;
 import io.whmcsbridge.simulator.WhmcsSimulator;
+import io.whmcsbridge.simulator.abuse.AbuseManagerSim;
 import io.whmcsbridge.simulator.core.Fault;
 import io.whmcsbridge.simulator.core.RecordedCall;
 import io.whmcsbridge.simulator.core.SimulatorSettings;
@@ -24,7 +25,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,54 +32,71 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.DoubleSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Drives abuse-service, run as its own process, through the real path (embedded Kafka broker and PostgreSQL, the
  * simulator with a fixed added latency) and measures each command from its production to its result's arrival.
- * Every figure comes with its ratio to the N/L bound and to a hand-written loop measured in the same run.
+ * Every figure comes with its ratio to the N/L bound and to a hand-written loop measured in the same run; with
+ * {@code --reference on}, latency50, latency0 and halfrate are also run against the {@link ReferencePipeline}, the
+ * practical limit, in the same run.
  *
  * <pre>./mvnw -q -pl deploy/benchmark -am install -DskipTests && ./mvnw -q -pl deploy/benchmark exec:java
- *   -Dexec.args="--scale 1 --scenarios latency50,latency0,halfrate,hotkeys,baseline"</pre>
- * <p>Longer than 250 lines because it is one benchmark: the scenarios, the hand-written baseline loop and the report,
- * measured in the same run.
+ *   -Dexec.args="--scale 1 --scenarios latency50,latency0,halfrate,hotkeys,baseline --reference on"</pre>
+ * <p>Longer than 250 lines because it is one measurement: starting the infrastructure and both pipelines, driving a
+ * scenario against a target and measuring it from the harness's, the simulator's and the database's records (the
+ * options, the printed tables, the baseline loop and the reference pipeline are their own classes).
  */
 public final class Benchmark {
     static final String FAMILY = "abuse";
     static final String COMMANDS = "whmcs.abuse.commands";
     static final String RESULTS = "whmcs.abuse.results";
+    static final String REF_COMMANDS = "bench.reference.commands";
+    static final String REF_RESULTS = "bench.reference.results";
+    static final String REF_DATABASE = "bench_reference";
+    /** The scenarios also run against the reference pipeline when --reference is on. */
+    static final List<String> TWINNED = List.of("latency50", "latency0", "halfrate");
 
     /** One load: commands over keys, as fast as possible (rate 0) or at a rate, with a simulator latency. */
     record Scenario(String name, long latencyMs, int keys, int commands, double rate) {
+    }
+
+    /** What a scenario drives: the bridge or the reference pipeline, each with its own topics and database. */
+    record Target(String name, String commands, String database, DoubleSupplier cpuSeconds,
+            ToDoubleFunction<String> memoryMb) {
     }
 
     private final Options o;
     private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
     private final Map<String, String> statuses = new ConcurrentHashMap<>();
     private final AtomicBoolean stop = new AtomicBoolean();
+    /** Targets whose database counters were fully flushed at the end of a measured window. */
+    private final Set<String> flushed = new HashSet<>();
     private EmbeddedKafkaBroker kafka;
     private EmbeddedPostgresServer pg;
     private WhmcsSimulator sim;
     private ServiceProcess service;
+    private ReferenceProcess reference;
+    private Target bridge;
+    private Target referenceTarget;
     private KafkaProducer<String, byte[]> producer;
     /** For paced runs: no linger, so a command leaves when the harness says it was produced. */
     private KafkaProducer<String, byte[]> pacedProducer;
     /** Epoch nanoseconds minus System.nanoTime(), to set the harness's clock beside the database's timestamps. */
     private final long epochOffsetNanos;
 
-    record Options(Path root, int partitions, int cap, double scale, List<String> scenarios, List<String> jvmOptions,
-            boolean durable, Path out) {
-    }
-
     public static void main(String[] args) throws Exception {
-        Options o = parse(args);
+        Options o = Options.parse(args);
         ObjectNode report = new Benchmark(o).run();
         Files.createDirectories(o.out().getParent());
         Files.writeString(o.out(), Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
@@ -96,7 +113,7 @@ public final class Benchmark {
     ObjectNode run() throws Exception {
         ObjectNode report = Json.MAPPER.createObjectNode();
         report.put("date", Instant.now().toString());
-        report.set("machine", machine());
+        report.set("machine", ReportTables.machine());
         report.put("partitions", o.partitions()).put("capInFlight", o.cap()).put("scale", o.scale());
         report.put("postgresDurability", o.durable() ? "fsync, synchronous_commit and full_page_writes on (a default "
                 + "installation)" : "fsync, synchronous_commit and full_page_writes off");
@@ -109,36 +126,52 @@ public final class Benchmark {
             report.put("serviceReadyMs", service.readyMillis());
             report.put("serviceJvmOptions", String.join(" ", o.jvmOptions()));
             System.out.printf("abuse-service ready in %d ms (pid %d)%n", service.readyMillis(), service.pid());
+            bridge = new Target("bridge", COMMANDS, "whmcs_abuse", service::cpuSeconds, service::memoryMb);
+            ObjectNode ref = report.putObject("reference");
+            ArrayNode refRows = ref.putArray("scenarios");
+            if (o.reference()) {
+                reference = ReferenceProcess.start(o.jvmOptions(), referenceArgs(), Map.of("MALLOC_ARENA_MAX", "2"),
+                        o.root().resolve("target/benchmark/reference-pipeline.log"));
+                referenceTarget = new Target("reference", REF_COMMANDS, REF_DATABASE, reference::cpuSeconds,
+                        reference::memoryMb);
+                ref.put("readyMs", reference.readyMillis());
+                System.out.printf("reference pipeline ready in %d ms (pid %d)%n", reference.readyMillis(), reference.pid());
+            }
             Thread results = new Thread(this::consumeResults, "results");
             results.setDaemon(true);
             results.start();
             Thread.sleep(2000); // the result consumer is assigned and at the end of the topic
 
-            run(new Scenario("warmup", 50, 1000, scaled(3000), 0), false);
+            Scenario warmup = new Scenario("warmup", 50, 1000, scaled(3000), 0);
+            run(warmup, bridge);
+            if (o.reference()) {
+                run(warmup, referenceTarget);
+            }
             Double maxAt50 = null;
+            Double refMaxAt50 = null;
             Double baseline = null;
             List<ObjectNode> measured = new ArrayList<>();
             for (String name : o.scenarios()) {
-                ObjectNode row = switch (name) {
-                    case "latency50" -> run(new Scenario(name, 50, 1000, scaled(30_000), 0), true);
-                    case "latency0" -> run(new Scenario(name, 0, 1000, scaled(30_000), 0), true);
-                    case "halfrate" -> {
-                        double rate = (maxAt50 == null ? 1000 : maxAt50) / 2;
-                        yield run(new Scenario(name, 50, 1000, (int) Math.max(500, rate * 20 * o.scale()), rate), true);
-                    }
-                    case "hotkeys" -> run(new Scenario(name, 50, 10, scaled(4_000), 0), true);
-                    case "baseline" -> HandWrittenLoop.measure(kafka.bootstrapServers(), pg, sim, 50,
-                            Duration.ofMillis((long) (15_000 * Math.max(0.4, o.scale()))));
-                    default -> throw new IllegalArgumentException("unknown scenario " + name);
-                };
+                Scenario s = scenario(name, maxAt50);
+                ObjectNode row = s != null ? run(s, bridge) : HandWrittenLoop.measure(kafka.bootstrapServers(), pg,
+                        sim, 50, Duration.ofMillis((long) (15_000 * Math.max(0.4, o.scale()))));
                 if (name.equals("latency50")) {
                     maxAt50 = row.path("throughputPerSec").asDouble();
+                }
+                System.out.println(ReportTables.line(row));
+                if (o.reference() && TWINNED.contains(name)) {
+                    // the same load; half rate is half of the reference's own maximum at 50 ms
+                    ObjectNode twin = run(name.equals("halfrate") ? scenario(name, refMaxAt50) : s, referenceTarget);
+                    if (name.equals("latency50")) {
+                        refMaxAt50 = twin.path("throughputPerSec").asDouble();
+                    }
+                    refRows.add(twin);
+                    System.out.println(ReportTables.line(twin));
                 }
                 if (name.equals("baseline")) {
                     baseline = row.path("throughputPerSec").asDouble();
                 }
                 measured.add(row);
-                System.out.println(line(row));
             }
             for (ObjectNode row : measured) {
                 if (baseline != null && baseline > 0 && row.has("throughputPerSec") && !row.path("name").asText().equals("baseline")) {
@@ -147,7 +180,13 @@ public final class Benchmark {
                 rows.add(row);
             }
             report.put("servicePeakRssMb", round(service.memoryMb("VmHWM"), 1));
-            printTable(report);
+            if (reference != null) {
+                ref.put("peakRssMb", round(reference.memoryMb("VmHWM"), 1));
+            }
+            ReportTables.printTable(report);
+            if (reference != null) {
+                report.set("bridgeToReference", ReportTables.sideBySide(report));
+            }
             return report;
         } finally {
             stop.set(true);
@@ -157,6 +196,9 @@ public final class Benchmark {
             }
             if (service != null) {
                 service.close();
+            }
+            if (reference != null) {
+                reference.close();
             }
             if (sim != null) {
                 sim.close();
@@ -170,6 +212,28 @@ public final class Benchmark {
         }
     }
 
+    /** The load of a named scenario; null for baseline, which is not driven through a target. */
+    private Scenario scenario(String name, Double maxAt50) {
+        return switch (name) {
+            case "latency50" -> new Scenario(name, 50, 1000, scaled(30_000), 0);
+            case "latency0" -> new Scenario(name, 0, 1000, scaled(30_000), 0);
+            case "halfrate" -> {
+                double rate = (maxAt50 == null ? 1000 : maxAt50) / 2;
+                yield new Scenario(name, 50, 1000, (int) Math.max(500, rate * 20 * o.scale()), rate);
+            }
+            case "hotkeys" -> new Scenario(name, 50, 10, scaled(4_000), 0);
+            case "baseline" -> null;
+            default -> throw new IllegalArgumentException("unknown scenario " + name);
+        };
+    }
+
+    private List<String> referenceArgs() {
+        return List.of("bootstrap=" + kafka.bootstrapServers(), "commands=" + REF_COMMANDS, "results=" + REF_RESULTS,
+                "group=reference", "jdbc=" + pg.jdbcUrl(REF_DATABASE), "user=whmcs", "password=whmcs",
+                "api=http://127.0.0.1:" + sim.port() + AbuseManagerSim.PATH, "api-id=" + AbuseManagerSim.DEFAULT_API_ID,
+                "cap=" + o.cap());
+    }
+
     private int scaled(int n) {
         return (int) Math.max(200, n * o.scale());
     }
@@ -178,11 +242,12 @@ public final class Benchmark {
         long t = System.nanoTime();
         kafka = EmbeddedKafkaBroker.builder().port(0).partitions(o.partitions()).build().start();
         kafka.createTopics(o.partitions(), COMMANDS, RESULTS, COMMANDS + ".dlq",
-                HandWrittenLoop.COMMANDS, HandWrittenLoop.RESULTS);
+                HandWrittenLoop.COMMANDS, HandWrittenLoop.RESULTS, REF_COMMANDS, REF_RESULTS);
         pg = new EmbeddedPostgresServer(0, null, o.durable()).start();
         pg.createRole("whmcs", "whmcs");
         pg.createDatabase("whmcs_abuse", "whmcs");
         pg.createDatabase(HandWrittenLoop.DATABASE, "whmcs");
+        pg.createDatabase(REF_DATABASE, "whmcs");
         sim = WhmcsSimulator.start("127.0.0.1", 0, new SimulatorSettings());
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
@@ -211,14 +276,17 @@ public final class Benchmark {
         return env;
     }
 
-    /** Produces the scenario's commands, waits for every result, and measures. */
-    ObjectNode run(Scenario s, boolean print) throws Exception {
+    /** Produces the scenario's commands to the target, waits for every result, and measures. */
+    ObjectNode run(Scenario s, Target t) throws Exception {
         sim.context().setFault(FAMILY, Fault.latency(s.latencyMs()));
         sim.context().clearRecords();
-        String prefix = s.name() + "-" + UUID.randomUUID().toString().substring(0, 6);
+        String prefix = (t == bridge ? "" : "ref-") + s.name() + "-" + UUID.randomUUID().toString().substring(0, 6);
         String[] ids = new String[s.commands()];
         long[] sent = new long[s.commands()];
-        double cpu0 = service.cpuSeconds();
+        boolean measured = !s.name().equals("warmup");
+        // the target was idle since its last measured window, which ended with a full flush; else wait for one
+        DbStats db0 = measured ? DbStats.read(pg, t.database(), flushed.add(t.name()) ? DbStats.FLUSH_MILLIS : 0) : null;
+        double cpu0 = t.cpuSeconds().getAsDouble();
         CpuTimes machine0 = CpuTimes.read();
         KafkaProducer<String, byte[]> out = s.rate() > 0 ? pacedProducer : producer;
         long t0 = System.nanoTime();
@@ -233,11 +301,9 @@ public final class Benchmark {
             int seq = i / s.keys();
             String id = prefix + "-k" + key + "-" + seq;
             ids[i] = id;
-            byte[] value = ("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"benchmark\",\"type\":\"whmcs.abuse.create\","
-                    + "\"datacontenttype\":\"application/json\",\"data\":{\"params\":{\"service_id\":" + (key + 1)
-                    + ",\"category\":\"Spam\",\"additional_info\":\"" + id + "\"}}}").getBytes(StandardCharsets.UTF_8);
+            byte[] value = AbuseCommands.command(id, key);
             sent[i] = System.nanoTime();
-            out.send(new ProducerRecord<>(COMMANDS, "k" + key, value));
+            out.send(new ProducerRecord<>(t.commands(), "k" + key, value));
         }
         out.flush();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos()
@@ -255,12 +321,18 @@ public final class Benchmark {
             }
             Thread.sleep(200);
         }
-        double cpu1 = service.cpuSeconds();
+        double cpu1 = t.cpuSeconds().getAsDouble();
         CpuTimes machine1 = CpuTimes.read();
+        DbStats db1 = measured ? DbStats.read(pg, t.database(), DbStats.FLUSH_MILLIS) : null;
         Map<String, RecordedCall> calls = callsOf(prefix);
-        ObjectNode row = measure(s, prefix, ids, sent, t0, cpu1 - cpu0, done, calls);
+        ObjectNode row = measure(s, t, prefix, ids, sent, t0, cpu1 - cpu0, done, calls);
         row.set("cpuMsPerCommand", machine1.minus(machine0).perCommand(cpu1 - cpu0, done));
-        row.set("stagesMs", stages(prefix, ids, sent, calls));
+        if (measured) {
+            row.set("db", db1.perCommand(db0, done));
+        }
+        if (t == bridge) { // the reference keeps no timestamps of its stages
+            row.set("stagesMs", stages(prefix, ids, sent, calls));
+        }
         return row;
     }
 
@@ -319,7 +391,7 @@ public final class Benchmark {
         return (nanoTime + epochOffsetNanos) / 1000.0;
     }
 
-    private ObjectNode measure(Scenario s, String prefix, String[] ids, long[] sent, long t0, double cpuSeconds, int done,
+    private ObjectNode measure(Scenario s, Target t, String prefix, String[] ids, long[] sent, long t0, double cpuSeconds, int done,
             Map<String, RecordedCall> calls) {
         long[] arrived = new long[ids.length];
         double[] e2e = new double[done];
@@ -351,7 +423,7 @@ public final class Benchmark {
         double wholeRun = n > 0 ? (sortedArrivals[n - 1] - t0) / 1e9 : Double.NaN;
 
         ObjectNode row = Json.MAPPER.createObjectNode();
-        row.put("name", s.name()).put("simLatencyMs", s.latencyMs()).put("keys", s.keys()).put("commands", ids.length)
+        row.put("name", s.name()).put("target", t.name()).put("simLatencyMs", s.latencyMs()).put("keys", s.keys()).put("commands", ids.length)
                 .put("completed", n).put("notSucceeded", failed)
                 .put("offeredRatePerSec", s.rate() > 0 ? round(s.rate(), 0) : 0);
         row.put("throughputPerSec", round(throughput, 1));
@@ -368,7 +440,7 @@ public final class Benchmark {
         row.put("orderViolations", orderViolations(calls, prefix, gaps));
         // time from one call's answer to the next call of the same key: the pipeline's cost inside a key's chain
         row.set("sameKeyGapMs", stats(gaps.stream().mapToDouble(Double::doubleValue).toArray()));
-        row.put("serviceRssMb", round(service.memoryMb("VmRSS"), 1));
+        row.put("serviceRssMb", round(t.memoryMb().applyAsDouble("VmRSS"), 1));
         return row;
     }
 
@@ -404,8 +476,10 @@ public final class Benchmark {
         p.put("bootstrap.servers", kafka.bootstrapServers());
         p.put("enable.auto.commit", "false");
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(RESULTS).stream()
-                    .map(i -> new TopicPartition(RESULTS, i.partition())).toList();
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String topic : List.of(RESULTS, REF_RESULTS)) {
+                c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            }
             c.assign(parts);
             c.seekToEnd(parts);
             parts.forEach(c::position);
@@ -441,119 +515,9 @@ public final class Benchmark {
         return Math.round(v * f) / f;
     }
 
-    private static String line(ObjectNode r) {
-        return String.format(Locale.ROOT, "%-10s %6s/s  bound %5s  ratio %5s  p50 %7s  p99 %7s  overhead p50 %6s p99 %6s  cpu/cmd %6s ms  inflight %5s  order-violations %s",
-                r.path("name").asText(), r.path("throughputPerSec").asText(), r.path("boundPerSec").asText("-"),
-                r.path("ratioToBound").asText("-"), r.path("latencyMs").path("p50").asText("-"),
-                r.path("latencyMs").path("p99").asText("-"), r.path("overheadMs").path("p50").asText("-"),
-                r.path("overheadMs").path("p99").asText("-"), r.path("serviceCpuMsPerCommand").asText("-"),
-                r.path("meanCallsInFlight").asText("-"), r.path("orderViolations").asText("-"),
-                r.path("sameKeyGapMs").path("p50").asText("-"));
-    }
-
-    private static void printTable(ObjectNode report) {
-        System.out.println();
-        System.out.printf("%s  %s%n", report.path("date").asText(), report.path("machine"));
-        System.out.printf("PostgreSQL: %s%n", report.path("postgresDurability").asText());
-        System.out.printf("partitions %d, cap %d in flight, service ready in %d ms, peak RSS %.1f MB%n",
-                report.path("partitions").asInt(), report.path("capInFlight").asInt(),
-                report.path("serviceReadyMs").asLong(), report.path("servicePeakRssMb").asDouble());
-        System.out.println("| scenario | latency | keys | commands | throughput/s | bound/s | ratio to bound | ratio to baseline | e2e p50/p95/p99/max ms | overhead p50/p99 ms | CPU ms/cmd | in flight | order violations |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-        for (JsonNode r : report.path("scenarios")) {
-            JsonNode l = r.path("latencyMs");
-            System.out.printf(Locale.ROOT, "| %s | %s ms | %s | %s | %s | %s | %s | %s | %s/%s/%s/%s | %s/%s | %s | %s | %s |%n",
-                    r.path("name").asText(), r.path("simLatencyMs").asText(r.path("latencyMsSetting").asText("")),
-                    r.path("keys").asText(""), r.path("completed").asText(""), r.path("throughputPerSec").asText(),
-                    r.path("boundPerSec").asText("-"), r.path("ratioToBound").asText("-"),
-                    r.path("ratioToBaseline").asText("-"), l.path("p50").asText(), l.path("p95").asText(),
-                    l.path("p99").asText(), l.path("max").asText(), r.path("overheadMs").path("p50").asText("-"),
-                    r.path("overheadMs").path("p99").asText("-"), r.path("serviceCpuMsPerCommand").asText("-"),
-                    r.path("meanCallsInFlight").asText("-"), r.path("orderViolations").asText("-"));
-        }
-        System.out.println();
-        System.out.println("| scenario | CPU ms/cmd: service | broker+simulator+load | PostgreSQL+other | machine | machine ceiling/s | to claim p50/p99 ms | claim to call | answer to record | record to result |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-        for (JsonNode r : report.path("scenarios")) {
-            if (!r.has("cpuMsPerCommand")) {
-                continue;
-            }
-            JsonNode c = r.path("cpuMsPerCommand");
-            JsonNode st = r.path("stagesMs");
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.path("name").asText(),
-                    c.path("service").asText(), c.path("brokerSimulatorAndLoad").asText(),
-                    c.path("postgresAndOther").asText(), c.path("machine").asText(),
-                    c.path("machineCeilingPerSec").asText(), p50p99(st.path("toClaim")), p50p99(st.path("claimToCall")),
-                    p50p99(st.path("answerToRecord")), p50p99(st.path("recordToResult")));
-        }
-    }
-
-    private static String p50p99(JsonNode n) {
-        return n.path("p50").asText("-") + "/" + n.path("p99").asText("-");
-    }
-
-    private static ObjectNode machine() {
-        ObjectNode m = Json.MAPPER.createObjectNode();
-        m.put("cpus", Runtime.getRuntime().availableProcessors());
-        try {
-            Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
-                    .ifPresent(l -> m.put("cpu", l.substring(l.indexOf(':') + 1).trim()));
-            Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal")).findFirst()
-                    .ifPresent(l -> m.put("memoryGb", round(Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0, 1)));
-        } catch (Exception ignored) {
-            // not Linux
-        }
-        m.put("java", System.getProperty("java.version"));
-        return m;
-    }
-
     static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    private static Options parse(String[] args) {
-        Path root = Path.of(System.getProperty("maven.multiModuleProjectDirectory", ".")).toAbsolutePath().normalize();
-        int partitions = 12;
-        int cap = 64;
-        double scale = 1.0;
-        List<String> scenarios = List.of("latency50", "latency0", "halfrate", "hotkeys", "baseline");
-        // The service's production JVM settings for small containers (see docs/PERFORMANCE.md): C1 only, which
-        // spends far less CPU compiling on 2 cores; a small heap, code cache and thread stacks.
-        List<String> jvm = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m", "-Xss512k",
-                "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=160m");
-        Path out = null;
-        boolean durable = true;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
-                case "--partitions" -> partitions = Integer.parseInt(args[++i]);
-                case "--cap" -> cap = Integer.parseInt(args[++i]);
-                case "--scale" -> scale = Double.parseDouble(args[++i]);
-                case "--scenarios" -> scenarios = List.of(args[++i].split(","));
-                case "--service-jvm" -> jvm = List.of(args[++i].trim().split("\\s+"));
-                case "--out" -> out = Path.of(args[++i]);
-                case "--pg-durability" -> durable = switch (args[++i]) {
-                    case "on" -> true;
-                    case "off" -> false;
-                    default -> throw new IllegalArgumentException("--pg-durability takes on or off");
-                };
-                default -> {
-                    System.err.println("usage: Benchmark [--scale 1.0] [--partitions 12] [--cap 64] "
-                            + "[--scenarios latency50,latency0,halfrate,hotkeys,baseline] [--service-jvm \"-Xmx192m\"] "
-                            + "[--pg-durability on|off] [--out file.json] [--root repo]");
-                    System.exit(2);
-                }
-            }
-        }
-        if (!Files.exists(root.resolve("abuse-service"))) {
-            root = root.getParent() != null && Files.exists(root.getParent().getParent().resolve("abuse-service"))
-                    ? root.getParent().getParent() : root;
-        }
-        if (out == null) {
-            out = root.resolve("target/benchmark/benchmark-" + Instant.now().toString().replace(':', '-') + ".json");
-        }
-        return new Options(root, partitions, cap, scale, scenarios, jvm, durable, out);
     }
 }

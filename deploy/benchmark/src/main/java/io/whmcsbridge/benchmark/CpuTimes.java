@@ -1,6 +1,7 @@
 package io.whmcsbridge.benchmark;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.whmcsbridge.infra.ServiceProcess;
 import io.whmcsbridge.model.Json;
 
 import java.io.IOException;
@@ -21,10 +22,7 @@ record CpuTimes(double machineBusy, double harness) {
             // user nice system idle iowait irq softirq steal: busy = all but idle, iowait and steal
             double busy = (Long.parseLong(cpu[1]) + Long.parseLong(cpu[2]) + Long.parseLong(cpu[3])
                     + Long.parseLong(cpu[6]) + Long.parseLong(cpu[7])) / TICKS;
-            String self = Files.readString(Path.of("/proc/self/stat"));
-            String[] f = self.substring(self.lastIndexOf(')') + 2).split(" ");
-            double harness = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
-            return new CpuTimes(busy, harness);
+            return new CpuTimes(busy, ServiceProcess.cpuSeconds(ProcessHandle.current().pid()));
         } catch (IOException | RuntimeException e) {
             return new CpuTimes(Double.NaN, Double.NaN);
         }

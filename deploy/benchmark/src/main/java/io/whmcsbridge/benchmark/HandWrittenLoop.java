@@ -17,9 +17,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -52,9 +50,7 @@ final class HandWrittenLoop {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < planned; i++) {
                 String id = "baseline-" + i;
-                producer.send(new ProducerRecord<>(COMMANDS, "k" + (i % 1000), ("{\"id\":\"" + id
-                        + "\",\"type\":\"whmcs.abuse.create\",\"data\":{\"params\":{\"service_id\":" + (i % 1000 + 1)
-                        + ",\"category\":\"Spam\",\"additional_info\":\"" + id + "\"}}}").getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(COMMANDS, "k" + (i % 1000), AbuseCommands.command(id, i % 1000)));
             }
             producer.flush();
 
@@ -84,14 +80,8 @@ final class HandWrittenLoop {
                         }
                         long t = System.nanoTime();
                         JsonNode cmd = Json.MAPPER.readTree(r.value());
-                        JsonNode p = cmd.path("data").path("params");
-                        String form = "action=create&service_id=" + p.path("service_id").asText() + "&category="
-                                + URLEncoder.encode(p.path("category").asText(), StandardCharsets.UTF_8)
-                                + "&additional_info=" + URLEncoder.encode(p.path("additional_info").asText(), StandardCharsets.UTF_8);
-                        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(api)
-                                .header("API_ID", AbuseManagerSim.DEFAULT_API_ID)
-                                .header("Content-Type", "application/x-www-form-urlencoded")
-                                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> answer = http.send(AbuseCommands.request(api, AbuseManagerSim.DEFAULT_API_ID,
+                                cmd.path("data").path("params")), HttpResponse.BodyHandlers.ofString());
                         insert.setString(1, cmd.path("id").asText());
                         insert.setString(2, answer.statusCode() == 200 ? "SUCCEEDED" : "FAILED");
                         insert.setString(3, answer.body());

@@ -93,8 +93,13 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** User plus system CPU seconds of the process so far. */
     public double cpuSeconds() {
+        return cpuSeconds(process.pid());
+    }
+
+    /** User plus system CPU seconds so far of any process of this machine, e.g. another one a harness started. */
+    public static double cpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS_PER_SECOND;
         } catch (IOException e) {
@@ -104,8 +109,13 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** A line of /proc/pid/status in MB, e.g. VmRSS or VmHWM (peak). */
     public double memoryMb(String field) {
+        return memoryMb(process.pid(), field);
+    }
+
+    /** A line of /proc/pid/status in MB of any process of this machine. */
+    public static double memoryMb(long pid, String field) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith(field + ":")) {
                     return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
                 }
