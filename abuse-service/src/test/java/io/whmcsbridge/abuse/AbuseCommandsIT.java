@@ -24,7 +24,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -43,16 +42,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** abuse-service end to end: the real broker, the real database, the simulated Abuse Manager Pro. */
 @QuarkusTest
-@Order(1)
 @QuarkusTestResource(value = ServiceTestResource.class, initArgs = @ResourceArg(name = "family", value = "abuse"))
 class AbuseCommandsIT {
     static final Duration WAIT = Duration.ofSeconds(30);
     static final String CREATE = "whmcs.abuse.create";
     static BridgeTestClient client;
-    /** A command this class completes, sent again by {@link AbuseRestartIT} after Quarkus restarted. */
-    // System properties, not static fields: AbuseRestartIT runs in a new Quarkus class loader, same JVM.
-    static final String COMPLETED_ID = "abuse.it.completed-before-restart";
-    static final String COMPLETED_RESULT_ID = "abuse.it.completed-result-id";
 
     @Inject
     InstanceGuards guards;
@@ -110,8 +104,6 @@ class AbuseCommandsIT {
         assertEquals("service-17", row.orderingKey);
         assertNotNull(row.kafkaOffset);
         awaitPublished(id, 1);
-        System.setProperty(COMPLETED_ID, id);
-        System.setProperty(COMPLETED_RESULT_ID, result.id());
     }
 
     @Test
