@@ -13,8 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static io.whmcsbridge.runtime.testing.BridgeTestClient.command;
-import static io.whmcsbridge.runtime.testing.BridgeTestClient.params;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -36,8 +34,7 @@ class AbuseRestartIT {
         // The simulator may be a new one in this application: count what this resend causes, not the total.
         long before = reportsFor(id);
         try (BridgeTestClient client = new BridgeTestClient("abuse")) {
-            client.send("service-17", command(id, AbuseCommandsIT.CREATE, params("service_id", 17, "category", "Spam",
-                    "suspend_method", "immediate", "allow_unsuspend", true, "additional_info", id), null));
+            client.send(CompletedBeforeRestartResource.KEY, CompletedBeforeRestartResource.create(id));
             List<CloudEvent> results = client.awaitResults(id, 2, AbuseCommandsIT.WAIT);
             assertEquals(resultId, results.get(1).id(), "the stored result, same event id");
             assertEquals("whmcs-event-bridge/abuse-service", results.get(1).source(),

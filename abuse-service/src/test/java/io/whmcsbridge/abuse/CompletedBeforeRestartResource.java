@@ -28,6 +28,7 @@ import static io.whmcsbridge.runtime.testing.BridgeTestClient.params;
 public class CompletedBeforeRestartResource extends ServiceTestResource {
     static final String COMPLETED_ID = "abuse.it.completed-before-restart";
     static final String COMPLETED_RESULT_ID = "abuse.it.completed-result-id";
+    static final String KEY = "service-17";
 
     @Override
     public Map<String, String> start() {
@@ -37,8 +38,7 @@ public class CompletedBeforeRestartResource extends ServiceTestResource {
                 List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m"), environment(config), freePort(),
                 Path.of("target/abuse-service-before-restart.log"));
                 BridgeTestClient client = new BridgeTestClient("abuse", config.get("kafka.bootstrap.servers"))) {
-            client.send("service-17", command(id, AbuseCommandsIT.CREATE, params("service_id", 17, "category", "Spam",
-                    "suspend_method", "immediate", "allow_unsuspend", true, "additional_info", id), null));
+            client.send(KEY, create(id));
             CloudEvent result = client.awaitResult(id, AbuseCommandsIT.WAIT);
             config.put(COMPLETED_ID, id);
             config.put(COMPLETED_RESULT_ID, result.id());
@@ -46,6 +46,12 @@ public class CompletedBeforeRestartResource extends ServiceTestResource {
             throw new IllegalStateException("the service before the restart did not complete " + id, e);
         }
         return config;
+    }
+
+    /** The command completed before the restart, and sent again after it (its report carries the id). */
+    static CloudEvent create(String id) {
+        return command(id, AbuseCommandsIT.CREATE, params("service_id", 17, "category", "Spam",
+                "suspend_method", "immediate", "allow_unsuspend", true, "additional_info", id), null);
     }
 
     /** The settings the test application gets, as the environment variables of a packaged service. */

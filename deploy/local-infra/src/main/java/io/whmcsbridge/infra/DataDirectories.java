@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * each marked with the pid of its JVM, so that the next JVM can delete those of JVMs that were killed.
  */
 final class DataDirectories {
-    static final Path TEMP_ROOT = Path.of(System.getProperty("java.io.tmpdir"), "whmcs-local-infra");
+    private static final Path TEMP_ROOT = Path.of(System.getProperty("java.io.tmpdir"), "whmcs-local-infra");
     private static final String OWNER_FILE = "owner.pid";
     private static boolean reaped;
 

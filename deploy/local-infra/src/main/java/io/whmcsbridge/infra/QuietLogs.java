@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  * application's own configuration, applied later, wins.
  */
 final class QuietLogs {
-    static final List<String> CATEGORIES = List.of("kafka", "state.change.logger",
+    private static final List<String> CATEGORIES = List.of("kafka", "state.change.logger",
             "org.apache.kafka.server", "org.apache.kafka.controller", "org.apache.kafka.raft",
             "org.apache.kafka.metadata", "org.apache.kafka.image", "org.apache.kafka.storage",
             "org.apache.kafka.coordinator", "org.apache.kafka.queue", "org.apache.kafka.snapshot",
