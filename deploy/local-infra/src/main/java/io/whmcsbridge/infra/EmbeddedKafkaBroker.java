@@ -73,7 +73,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.overrides = Map.of();
     }
 
-    /** A view of a broker whose classes come from another class loader (see {@code io.whmcsbridge.infra.testing.TestInfrastructure.shared()}). */
+    /** A view of a broker whose classes come from another class loader: see {@link AcrossClassLoaders}. */
     public static EmbeddedKafkaBroker remote(Object broker) {
         return broker == null ? null : new EmbeddedKafkaBroker(broker);
     }

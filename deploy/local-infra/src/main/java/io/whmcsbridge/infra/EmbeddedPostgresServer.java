@@ -80,7 +80,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         this.durable = false;
     }
 
-    /** A view of a server whose classes come from another class loader (see {@code io.whmcsbridge.infra.testing.TestInfrastructure.shared()}). */
+    /** A view of a server whose classes come from another class loader: see {@link AcrossClassLoaders}. */
     public static EmbeddedPostgresServer remote(Object server) {
         return server == null ? null : new EmbeddedPostgresServer(server);
     }
