@@ -9,6 +9,7 @@ import io.whmcsbridge.runtime.testing.BridgeTestClient;
 import io.whmcsbridge.runtime.testing.SimulatorTestResource;
 import io.whmcsbridge.simulator.abuse.AbuseManagerSim;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * then starts over the same database and broker and receives that command again.
  */
 @QuarkusTest
+@Order(2)
 @TestProfile(RestartedServiceProfile.class)
 @QuarkusTestResource(value = CompletedBeforeRestartResource.class, initArgs = @ResourceArg(name = "family", value = "abuse"))
 class AbuseRestartIT {
