@@ -49,10 +49,6 @@ class AbuseCommandsIT {
     static final Duration WAIT = Duration.ofSeconds(30);
     static final String CREATE = "whmcs.abuse.create";
     static BridgeTestClient client;
-    /** A command this class completes, sent again by {@link AbuseRestartIT} after Quarkus restarted. */
-    // System properties, not static fields: AbuseRestartIT runs in a new Quarkus class loader, same JVM.
-    static final String COMPLETED_ID = "abuse.it.completed-before-restart";
-    static final String COMPLETED_RESULT_ID = "abuse.it.completed-result-id";
 
     @Inject
     InstanceGuards guards;
@@ -110,8 +106,6 @@ class AbuseCommandsIT {
         assertEquals("service-17", row.orderingKey);
         assertNotNull(row.kafkaOffset);
         awaitPublished(id, 1);
-        System.setProperty(COMPLETED_ID, id);
-        System.setProperty(COMPLETED_RESULT_ID, result.id());
     }
 
     @Test

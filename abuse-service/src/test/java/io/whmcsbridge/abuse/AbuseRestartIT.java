@@ -6,40 +6,39 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.whmcsbridge.model.CloudEvent;
 import io.whmcsbridge.runtime.testing.BridgeTestClient;
-import io.whmcsbridge.runtime.testing.ServiceTestResource;
 import io.whmcsbridge.runtime.testing.SimulatorTestResource;
 import io.whmcsbridge.simulator.abuse.AbuseManagerSim;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static io.whmcsbridge.runtime.testing.BridgeTestClient.command;
-import static io.whmcsbridge.runtime.testing.BridgeTestClient.params;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
- * Runs after {@link AbuseCommandsIT} (class order in junit-platform.properties) in a new Quarkus application over
- * the same database and broker: what the service remembers across a restart.
+ * What the service remembers across a restart: {@link CompletedBeforeRestartResource} runs the packaged service as a
+ * process that completes a command and stops; this application (another event source, {@link RestartedServiceProfile})
+ * then starts over the same database and broker and receives that command again.
  */
 @QuarkusTest
 @Order(2)
 @TestProfile(RestartedServiceProfile.class)
-@QuarkusTestResource(value = ServiceTestResource.class, initArgs = @ResourceArg(name = "family", value = "abuse"))
+@QuarkusTestResource(value = CompletedBeforeRestartResource.class, initArgs = @ResourceArg(name = "family", value = "abuse"))
 class AbuseRestartIT {
+    @ConfigProperty(name = CompletedBeforeRestartResource.COMPLETED_ID)
+    String id;
+    @ConfigProperty(name = CompletedBeforeRestartResource.COMPLETED_RESULT_ID)
+    String resultId;
 
     @Test
     void commandIdSeenBeforeTheRestartIsNotSentAgain() {
-        String id = System.getProperty(AbuseCommandsIT.COMPLETED_ID);
-        assertNotNull(id, "AbuseCommandsIT must run first in this JVM (see junit-platform.properties)");
         // The simulator may be a new one in this application: count what this resend causes, not the total.
         long before = reportsFor(id);
         try (BridgeTestClient client = new BridgeTestClient("abuse")) {
-            client.send("service-17", command(id, AbuseCommandsIT.CREATE, params("service_id", 17, "category", "Spam",
-                    "suspend_method", "immediate", "allow_unsuspend", true, "additional_info", id), null));
+            client.send(CompletedBeforeRestartResource.KEY, CompletedBeforeRestartResource.create(id));
             List<CloudEvent> results = client.awaitResults(id, 2, AbuseCommandsIT.WAIT);
-            assertEquals(System.getProperty(AbuseCommandsIT.COMPLETED_RESULT_ID), results.get(1).id(), "the stored result, same event id");
+            assertEquals(resultId, results.get(1).id(), "the stored result, same event id");
             assertEquals("whmcs-event-bridge/abuse-service", results.get(1).source(),
                     "published as stored, not re-made by the restarted service");
         }

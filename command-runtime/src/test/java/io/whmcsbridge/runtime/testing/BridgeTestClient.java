@@ -44,9 +44,14 @@ public final class BridgeTestClient implements AutoCloseable {
     private final Thread poller;
     private volatile boolean running = true;
 
+    /** A client of the broker the Quarkus application under test uses ({@code kafka.bootstrap.servers}). */
     public BridgeTestClient(String family) {
+        this(family, ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+    }
+
+    /** A client of the given broker: for a test resource, which runs before the application's configuration exists. */
+    public BridgeTestClient(String family, String bootstrap) {
         this.family = family;
-        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -1,7 +1,7 @@
 package io.whmcsbridge.runtime.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.whmcsbridge.infra.TestInfrastructure;
+import io.whmcsbridge.infra.testing.TestInfrastructure;
 import io.whmcsbridge.model.EventTypes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

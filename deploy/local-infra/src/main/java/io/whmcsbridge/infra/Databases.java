@@ -7,7 +7,7 @@ import java.sql.Statement;
 import java.util.Properties;
 
 /** PostgreSQL helpers of this package: a connection, a checked identifier, a database created once. */
-final class Databases {
+public final class Databases {
     private Databases() {
     }
 
@@ -31,7 +31,7 @@ final class Databases {
     }
 
     /** CREATE DATABASE unless it exists; {@code owner} may be null. */
-    static void createDatabase(String adminJdbcUrl, String user, String password, String name, String owner) {
+    public static void createDatabase(String adminJdbcUrl, String user, String password, String name, String owner) {
         checkIdentifier(name, "database name");
         try (Connection c = connect(adminJdbcUrl, user, password); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {

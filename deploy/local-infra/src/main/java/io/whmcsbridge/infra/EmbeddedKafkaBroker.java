@@ -56,8 +56,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private EmbeddedKafkaBroker(Builder b) {
         this.remote = null;
         this.temporary = b.dataDir == null;
-        this.dataDir = temporary ? Support.temporaryDirectory("kafka-") : b.dataDir.toAbsolutePath();
-        this.port = b.port == 0 ? Support.freePort() : b.port;
+        this.dataDir = temporary ? DataDirectories.temporary("kafka-") : b.dataDir.toAbsolutePath();
+        this.port = b.port == 0 ? FreePorts.freePort() : b.port;
         this.controllerPort = b.controllerPort != 0 ? b.controllerPort : previousControllerPort(dataDir);
         this.defaultPartitions = b.partitions;
         this.overrides = Map.copyOf(b.overrides);
@@ -65,16 +65,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private EmbeddedKafkaBroker(Object remote) {
         this.remote = remote;
-        this.port = (Integer) Support.call(remote, "port");
-        this.controllerPort = (Integer) Support.call(remote, "controllerPort");
-        this.dataDir = (Path) Support.call(remote, "dataDir");
+        this.port = (Integer) AcrossClassLoaders.call(remote, "port");
+        this.controllerPort = (Integer) AcrossClassLoaders.call(remote, "controllerPort");
+        this.dataDir = (Path) AcrossClassLoaders.call(remote, "dataDir");
         this.temporary = false;
         this.defaultPartitions = 0;
         this.overrides = Map.of();
     }
 
-    /** A view of a broker whose classes come from another class loader (see {@link TestInfrastructure#shared()}). */
-    static EmbeddedKafkaBroker remote(Object broker) {
+    /** A view of a broker whose classes come from another class loader: see {@link AcrossClassLoaders}. */
+    public static EmbeddedKafkaBroker remote(Object broker) {
         return broker == null ? null : new EmbeddedKafkaBroker(broker);
     }
 
@@ -154,15 +154,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Formats the storage if it is new, starts the broker and waits until it serves requests. Idempotent. */
     public synchronized EmbeddedKafkaBroker start() {
         if (remote != null) {
-            Support.call(remote, "start");
+            AcrossClassLoaders.call(remote, "start");
             return this;
         }
         if (server != null) {
             return this;
         }
         long t0 = System.nanoTime();
-        Support.quietServerLogs();
-        Support.withOwnClassLoader(() -> {
+        QuietLogs.quietServerLogs();
+        OwnClassLoader.run(() -> {
             try {
                 Files.createDirectories(logDir());
                 Properties props = properties();
@@ -187,7 +187,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         });
-        lastStartMillis = Support.millisSince(t0);
+        lastStartMillis = Millis.since(t0);
         return this;
     }
 
@@ -264,7 +264,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             } catch (Exception e) {
                 last = e;
             }
-            Support.sleep(50);
+            Millis.sleep(50);
         }
         throw new IllegalStateException("the embedded Kafka broker did not become ready in 60 s", last);
     }
@@ -272,13 +272,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Stops the broker (a controlled shutdown) and keeps its data. Idempotent. */
     public synchronized void stop() {
         if (remote != null) {
-            Support.call(remote, "stop");
+            AcrossClassLoaders.call(remote, "stop");
             return;
         }
         if (server != null) {
             KafkaRaftServer s = server;
             server = null;
-            Support.withOwnClassLoader(() -> {
+            OwnClassLoader.run(() -> {
                 s.shutdown();
                 s.awaitShutdown();
                 return null;
@@ -289,7 +289,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Stops and starts again on the same ports with the same data. */
     public synchronized void restart() {
         if (remote != null) {
-            Support.call(remote, "restart");
+            AcrossClassLoaders.call(remote, "restart");
             return;
         }
         stop();
@@ -304,7 +304,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         stop();
         if (temporary) {
-            Support.deleteRecursively(dataDir);
+            DataDirectories.deleteRecursively(dataDir);
         }
     }
 
@@ -328,7 +328,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     public synchronized boolean isRunning() {
         if (remote != null) {
-            return (Boolean) Support.call(remote, "isRunning");
+            return (Boolean) AcrossClassLoaders.call(remote, "isRunning");
         }
         return server != null;
     }
@@ -336,7 +336,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** How long the last {@link #start()} took, in ms (-1 before the first). */
     public synchronized long lastStartMillis() {
         if (remote != null) {
-            return (Long) Support.call(remote, "lastStartMillis");
+            return (Long) AcrossClassLoaders.call(remote, "lastStartMillis");
         }
         return lastStartMillis;
     }
@@ -347,10 +347,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public void createTopics(int partitions, String... names) {
         if (remote != null) {
-            Support.call(remote, "createTopics", new Class<?>[] { int.class, String[].class }, partitions, names);
+            AcrossClassLoaders.call(remote, "createTopics", new Class<?>[] { int.class, String[].class }, partitions, names);
             return;
         }
-        Support.withOwnClassLoader(() -> {
+        OwnClassLoader.run(() -> {
             Topics.createTopics(bootstrapServers(), partitions, names);
             return null;
         });
@@ -376,7 +376,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 // fall through to a free port
             }
         }
-        return Support.freePort();
+        return FreePorts.freePort();
     }
 
     private static void shutdownQuietly(KafkaRaftServer s) {

@@ -67,36 +67,36 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         this.remote = null;
         this.durable = durable;
-        this.port = port == 0 ? Support.freePort() : port;
+        this.port = port == 0 ? FreePorts.freePort() : port;
         this.temporary = dataDir == null;
-        this.dataDir = temporary ? Support.temporaryDirectory("postgres-") : dataDir.toAbsolutePath();
+        this.dataDir = temporary ? DataDirectories.temporary("postgres-") : dataDir.toAbsolutePath();
     }
 
     private EmbeddedPostgresServer(Object remote) {
         this.remote = remote;
-        this.port = (Integer) Support.call(remote, "port");
-        this.dataDir = (Path) Support.call(remote, "dataDir");
+        this.port = (Integer) AcrossClassLoaders.call(remote, "port");
+        this.dataDir = (Path) AcrossClassLoaders.call(remote, "dataDir");
         this.temporary = false;
         this.durable = false;
     }
 
-    /** A view of a server whose classes come from another class loader (see {@link TestInfrastructure#shared()}). */
-    static EmbeddedPostgresServer remote(Object server) {
+    /** A view of a server whose classes come from another class loader: see {@link AcrossClassLoaders}. */
+    public static EmbeddedPostgresServer remote(Object server) {
         return server == null ? null : new EmbeddedPostgresServer(server);
     }
 
     /** Runs initdb if the data directory is new, starts PostgreSQL and waits until it accepts connections. Idempotent. */
     public synchronized EmbeddedPostgresServer start() {
         if (remote != null) {
-            Support.call(remote, "start");
+            AcrossClassLoaders.call(remote, "start");
             return this;
         }
         if (postgres != null) {
             return this;
         }
         long t0 = System.nanoTime();
-        Support.quietServerLogs();
-        postgres = Support.withOwnClassLoader(() -> {
+        QuietLogs.quietServerLogs();
+        postgres = OwnClassLoader.run(() -> {
             try {
                 Files.createDirectories(dataDir);
                 EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -119,14 +119,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                         + dataDir + rootHint(), e);
             }
         });
-        lastStartMillis = Support.millisSince(t0);
+        lastStartMillis = Millis.since(t0);
         return this;
     }
 
     /** Stops PostgreSQL ({@code pg_ctl stop -m fast}) and keeps its data. Idempotent. */
     public synchronized void stop() {
         if (remote != null) {
-            Support.call(remote, "stop");
+            AcrossClassLoaders.call(remote, "stop");
             return;
         }
         if (postgres != null) {
@@ -144,7 +144,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /** Stops and starts again on the same port with the same data. */
     public synchronized void restart() {
         if (remote != null) {
-            Support.call(remote, "restart");
+            AcrossClassLoaders.call(remote, "restart");
             return;
         }
         stop();
@@ -159,13 +159,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         stop();
         if (temporary) {
-            Support.deleteRecursively(dataDir);
+            DataDirectories.deleteRecursively(dataDir);
         }
     }
 
     public synchronized boolean isRunning() {
         if (remote != null) {
-            return (Boolean) Support.call(remote, "isRunning");
+            return (Boolean) AcrossClassLoaders.call(remote, "isRunning");
         }
         return postgres != null;
     }
@@ -173,7 +173,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /** How long the last {@link #start()} took, in ms (-1 before the first). */
     public synchronized long lastStartMillis() {
         if (remote != null) {
-            return (Long) Support.call(remote, "lastStartMillis");
+            return (Long) AcrossClassLoaders.call(remote, "lastStartMillis");
         }
         return lastStartMillis;
     }
@@ -206,7 +206,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /** Creates the database, owned by {@code owner} (a role, see {@link #createRole}), unless it exists. */
     public void createDatabase(String name, String owner) {
         if (remote != null) {
-            Support.call(remote, "createDatabase", new Class<?>[] { String.class, String.class }, name, owner);
+            AcrossClassLoaders.call(remote, "createDatabase", new Class<?>[] { String.class, String.class }, name, owner);
             return;
         }
         Databases.createDatabase(jdbcUrl("postgres"), USER, PASSWORD, name, owner);
@@ -215,7 +215,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /** Creates a login role with this password unless it exists (with trust authentication the password is not checked). */
     public void createRole(String name, String password) {
         if (remote != null) {
-            Support.call(remote, "createRole", new Class<?>[] { String.class, String.class }, name, password);
+            AcrossClassLoaders.call(remote, "createRole", new Class<?>[] { String.class, String.class }, name, password);
             return;
         }
         Databases.checkIdentifier(name, "role name");
@@ -242,7 +242,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         Path pid = pgData().resolve("postmaster.pid");
         long deadline = System.nanoTime() + 15_000_000_000L;
         while (Files.exists(pid) && System.nanoTime() < deadline) {
-            Support.sleep(20);
+            Millis.sleep(20);
         }
     }
 

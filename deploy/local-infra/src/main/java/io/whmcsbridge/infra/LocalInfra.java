@@ -154,7 +154,7 @@ public final class LocalInfra {
         }
         out.println("postgres superuser " + EmbeddedPostgresServer.USER + "/" + EmbeddedPostgresServer.PASSWORD
                 + " (started in " + pg.lastStartMillis() + " ms); data in " + o.dataDir().toAbsolutePath());
-        out.println("READY in " + Support.millisSince(t0) + " ms");
+        out.println("READY in " + Millis.since(t0) + " ms");
         out.flush();
         return r;
     }
@@ -189,7 +189,7 @@ public final class LocalInfra {
                 }
             });
             root.addHandler(console);
-            root.setLevel(Support.level(System.getProperty("whmcs.infra.log.level", "WARN")));
+            root.setLevel(QuietLogs.level(System.getProperty("whmcs.infra.log.level", "WARN")));
         }
     }
 

@@ -14,18 +14,18 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 /** Kafka helpers of this package: an admin client, topics created and led. */
-final class Topics {
+public final class Topics {
     private Topics() {
     }
 
-    static Admin admin(String bootstrapServers) {
+    public static Admin admin(String bootstrapServers) {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000,
                 AdminClientConfig.CLIENT_ID_CONFIG, "whmcs-local-infra-admin"));
     }
 
     /** Creates the topics that do not exist yet, then waits until every partition of them has a leader. */
-    static void createTopics(String bootstrapServers, int partitions, String... names) {
+    public static void createTopics(String bootstrapServers, int partitions, String... names) {
         if (names.length == 0) {
             return;
         }
@@ -64,7 +64,7 @@ final class Topics {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("topics without a leader after 15 s: " + List.of(names));
                 }
-                Support.sleep(50);
+                Millis.sleep(50);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -15,7 +15,7 @@ class OrphanReaperTest {
     @Test
     void stopsThePostgresOfADeadJvmAndDeletesItsDirectories() throws Exception {
         long deadPid = deadPid();
-        Path kafkaDir = Support.temporaryDirectory("kafka-");
+        Path kafkaDir = DataDirectories.temporary("kafka-");
         Files.writeString(kafkaDir.resolve("owner.pid"), Long.toString(deadPid));
 
         EmbeddedPostgresServer pg = new EmbeddedPostgresServer().start();
@@ -25,14 +25,14 @@ class OrphanReaperTest {
         assertTrue(server.isPresent() && server.get().isAlive());
         Files.writeString(pgDir.resolve("owner.pid"), Long.toString(deadPid)); // as if this JVM had been killed
 
-        Path mine = Support.temporaryDirectory("kafka-");
-        Support.reapOrphansNow();
+        Path mine = DataDirectories.temporary("kafka-");
+        DataDirectories.reapOrphansNow();
 
         assertFalse(Files.exists(kafkaDir));
         assertFalse(Files.exists(pgDir));
         assertFalse(server.get().isAlive(), "the orphaned postmaster is stopped");
         assertTrue(Files.exists(mine), "a live JVM's directory stays");
-        Support.deleteRecursively(mine);
+        DataDirectories.deleteRecursively(mine);
         try {
             pg.stop(); // already stopped behind its back
         } catch (RuntimeException ignored) {

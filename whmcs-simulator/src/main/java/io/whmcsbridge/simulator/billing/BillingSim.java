@@ -231,232 +231,268 @@ public final class BillingSim implements SimulatedApi {
             case "add_contact" -> addContact(r, context);
             case "apply_credit" -> applyCredit(r, context);
             case "create_addfunds" -> createAddfunds(r, context);
-            case "delete_cancellation_request" -> withServer(r, "id", s -> {
-                if (cancellationRequests.remove(s.id()) == null) {
-                    return apiError(code(-1, "server " + s.id() + " doesn't have a relid data"));
-                }
-                context.sideEffect(NAME, "cancellation-request-deleted", Integer.toString(s.id()), r.flatParams());
-                return ok(obj().put("result", "OK").put("productid", s.id()));
-            });
-            case "delete_contact" -> {
-                Integer id = intParam(r, "contact_id");
-                if (id == null || contacts.remove(id) == null) {
-                    yield apiError(code(-1, "verification failed, subcontact not found"));
-                }
-                context.sideEffect(NAME, "contact-deleted", Integer.toString(id), r.flatParams());
-                yield ok(obj().put("result", "OK").put("action", "delete_contact").put("clientid", CLIENT));
-            }
-            case "download_invoice" -> {
-                Invoice inv = invoiceParam(r, "invoice_id");
-                if (inv == null) {
-                    yield apiError(code(-1, "Error getting invoice data or access denied"));
-                }
-                yield ok(obj().put("result", "success").put("message", pdf(inv)));
-            }
-            case "generate_due_invoice" -> withServer(r, "id", s -> {
-                if (invoices.values().stream().anyMatch(i -> s.id() == nz(i.server()) && i.status().equals("Unpaid"))) {
-                    return apiError(code(-1, "next_invoice_blocked_by_upgrade"));
-                }
-                Invoice inv = new Invoice(nextInvoice++, CLIENT, s.id(), new BigDecimal("29.99"), BigDecimal.ZERO, "Unpaid",
-                        "Server " + s.id() + " next cycle", LocalDate.of(2026, 11, 1));
-                addInvoice(inv);
-                context.sideEffect(NAME, "invoice", Integer.toString(inv.id()), r.flatParams());
-                ObjectNode body = obj().put("result", "OK");
-                body.putArray("invoices").addObject().put("id", inv.id()).put("amount", inv.total())
-                        .put("currency", "USD").put("status", "Unpaid");
-                return ok(body);
-            });
-            case "get_billing_data" -> withServer(r, "id", s -> {
-                ObjectNode body = obj().put("result", "OK").put("action", "get_billing_data");
-                body.putObject("data").put("account_id", s.accountId()).put("type_billing", LOCATION)
-                        .put("status", s.status()).put("customer_name", "John Doe").put("location", "EU-Central");
-                return ok(body);
-            });
+            case "delete_cancellation_request" -> withServer(r, "id", s -> deleteCancellationRequest(s, r, context));
+            case "delete_contact" -> deleteContact(r, context);
+            case "download_invoice" -> downloadInvoice(r);
+            case "generate_due_invoice" -> withServer(r, "id", s -> generateDueInvoice(s, r, context));
+            case "get_billing_data" -> withServer(r, "id", s -> billingData(s));
             case "get_cancellation_requests" -> cancellationRequests(r);
-            case "get_client" -> {
-                String email = r.param("email");
-                if (email != null && !email.isEmpty() && !email.equalsIgnoreCase(clientEmail)) {
-                    yield apiError(code(-1, "Request failed for " + email + "@" + LOCATION + ": client not found"));
-                }
-                ObjectNode body = obj().put("result", "OK");
-                body.putObject("client").put("id", CLIENT).put("email", clientEmail).put("firstname", "John")
-                        .put("lastname", "Doe").put("fullname", "John Doe").put("companyname", "Example Corp")
-                        .put("countrycode", "NL").put("currency_code", "USD").put("status", "Active").put("corporate", 0)
-                        .put("ip", "192.0.2.10").put("location", LOCATION);
-                body.put("billing_location", LOCATION);
-                body.putObject("groupdata").put("id", 2).put("groupname", "Enterprise");
-                ObjectNode internal = body.putObject("internal").put("id", CLIENT).put("email", clientEmail).put("corporate", 0)
-                        .put("active_since", "2024-01-01");
-                if ("1".equals(r.param("full")) || "true".equalsIgnoreCase(r.param("full"))) {
-                    internal.putArray("tags").add("vip");
-                }
-                yield ok(body);
-            }
-            case "get_clientgroups" -> {
-                ObjectNode body = obj().put("result", "OK").put("action", "get_clientgroups");
-                ArrayNode groups = body.putObject("data").putArray("groups");
-                groups.addObject().put("id", 1).put("groupname", "Resellers");
-                groups.addObject().put("id", 2).put("groupname", "Enterprise");
-                yield ok(body);
-            }
-            case "get_contacts" -> {
-                String email = r.param("email");
-                if (email != null && !email.isEmpty() && !email.equalsIgnoreCase(clientEmail)
-                        && contacts.values().stream().noneMatch(c -> email.equalsIgnoreCase(c.get("email")))) {
-                    // a sub-account the client does not have
-                    yield apiError(code(-1, "fail to get contacts list"));
-                }
-                ObjectNode body = obj().put("result", "OK").put("permission_contacts_granted", true);
-                ArrayNode list = body.putArray("contacts");
-                contacts.forEach((id, c) -> {
-                    ObjectNode n = list.addObject().put("id", id);
-                    for (String f : List.of("email", "firstname", "lastname", "phonenumber")) {
-                        if (c.containsKey(f)) {
-                            n.put(f, c.get(f));
-                        }
-                    }
-                    n.put("permissions", "contacts");
-                });
-                yield ok(body);
-            }
-            case "get_invoice" -> {
-                Invoice inv = invoiceParam(r, "invoice_id");
-                if (inv == null) {
-                    yield apiError(code(-1, "invalid invoice id " + nz(intParam(r, "invoice_id")) + " at " + LOCATION));
-                }
-                // "status" is the look-up's, as the page shows; the invoice's own status is invoicestatus
-                ObjectNode body = obj().put("result", "OK").put("status", "success").put("invoiceid", inv.id())
-                        .put("invoicestatus", inv.status()).put("total", inv.total()).put("balance", inv.balance())
-                        .put("currencycode", "USD").put("billing", "whmcs");
-                body.putObject("items").putArray("item").addObject().put("relid", nz(inv.server()))
-                        .put("inv_id", inv.id()).put("type", "Hosting").put("description", inv.description());
-                if ("1".equals(r.param("load_client_data"))) {
-                    body.putObject("customer").putObject("client").put("firstname", "John").put("lastname", "Doe")
-                            .put("email", clientEmail);
-                }
-                yield ok(body);
-            }
-            case "get_invoices" -> {
-                String location = r.param("location");
-                if (location != null && !location.isEmpty() && !LOCATIONS.contains(location)) {
-                    yield apiError(obj().put("result", "-1").put("message", "Invalid billing location or invalid client id").toString());
-                }
-                ObjectNode body = obj().put("result", "OK").put("totalresults", invoices.size()).put("numreturned", invoices.size());
-                ArrayNode list = body.putObject("invoices").putArray("invoice");
-                invoices.values().forEach(i -> list.addObject().put("id", i.id()).put("userid", i.userid())
-                        .put("status", i.status()).put("date", i.date().toString()).put("total", i.total())
-                        .put("currency_code", "USD"));
-                yield ok(body);
-            }
-            case "get_related_invoices" -> {
-                Integer accountId = intParam(r, "account_id");
-                Integer id = intParam(r, "id");
-                Server s = accountId != null
-                        ? servers.values().stream().filter(v -> v.accountId() == accountId).findFirst().orElse(null)
-                        : id == null ? null : servers.get(id);
-                if (s == null) {
-                    String which = accountId != null ? "account " + accountId : "server " + (id == null ? "" : id);
-                    yield apiError(obj().put("result", -1).put("error", which + " is not linked to the billing").toString());
-                }
-                ObjectNode body = obj().put("result", "OK");
-                ArrayNode list = body.putArray("invoices");
-                invoices.values().stream().filter(i -> s.id() == nz(i.server())).forEach(i -> list.addObject()
-                        .put("userid", i.userid()).put("status", i.status()).put("total", i.total())
-                        .put("currencycode", "USD").put("invoiceid", i.id()));
-                yield ok(body);
-            }
+            case "get_client" -> client(r);
+            case "get_clientgroups" -> clientGroups();
+            case "get_contacts" -> contacts(r);
+            case "get_invoice" -> billingInvoice(r);
+            case "get_invoices" -> billingInvoices(r);
+            case "get_related_invoices" -> relatedInvoices(r);
             case "getcredits" -> ok(obj().put("result", "OK").put("message", credit));
-            case "getpaymentgw" -> {
-                Invoice inv = invoiceParam(r, "invoice_id");
-                if (inv == null) {
-                    yield apiError(code(-1, "failed to retrieve payment gw list: invoice not found"));
-                }
-                ObjectNode body = obj().put("result", "OK");
-                ObjectNode methods = body.putObject("methods");
-                methods.putObject("paymaster").put("call", "https://bill.example/modules/gateways/paymaster.php?id=" + inv.id());
-                methods.putObject("banktransfer").put("call", "<span style='text-align:left'>Please wire funds in favor of: Bank Details</span>");
-                yield ok(body);
-            }
+            case "getpaymentgw" -> paymentGateways(r);
             case "mass_pay" -> massPay(r, context);
-            case "request_cancellation" -> withServer(r, "id", s -> {
-                if (invoices.values().stream().noneMatch(i -> s.id() == nz(i.server()))) {
-                    return apiError(code(-3, "whmcs_immediate_cancellation_no_invoices"));
-                }
-                String type = "1".equals(r.param("cancellation_type")) ? "Immediate" : "End of Billing Period";
-                cancellationRequests.put(s.id(), new CancellationRequest(s.id(), "2026-11-23 10:00:00",
-                        r.has("cancellation_reason") ? r.param("cancellation_reason") : "User requested cancellation",
-                        type, "2026-12-01"));
-                context.sideEffect(NAME, "cancellation-request", Integer.toString(s.id()), r.flatParams());
-                return ok(obj().put("result", "OK"));
-            });
-            case "request_subscription_cancellation" -> withServer(r, "id", s -> {
-                if (subscriptions.remove(s.id()) == null) {
-                    return apiError(code(-1, "sub_cancel_no_active_subscription"));
-                }
-                context.sideEffect(NAME, "subscription-cancellation", Integer.toString(s.id()), r.flatParams());
-                return ok(obj().put("result", "OK").put("ticket", "JIRA-" + (10000 + s.id())));
-            });
-            case "reset_password" -> {
-                if (r.has("reset_token")) {
-                    yield apiError(code(-1, "Invalid password reset token, please try again."));
-                }
-                if (r.has("email") && !r.param("email").equalsIgnoreCase(clientEmail)) {
-                    yield apiError(code(-1, "user not found"));
-                }
-                context.sideEffect(NAME, "password-reset", Integer.toString(CLIENT), r.flatParams());
-                ObjectNode body = obj().put("result", "OK").put("message", "Password reset link was sent to the registered email.");
-                body.putObject("debug");
-                yield ok(body);
-            }
-            case "transactions" -> {
-                Integer server = intParam(r, "server_id");
-                if (server != null && !servers.containsKey(server)) {
-                    yield apiError(code(-1, "failed to retrieve transactions - server " + server + " is not linked to the billing"));
-                }
-                Integer invoice = intParam(r, "invoice_id");
-                Integer txId = intParam(r, "transaction_id");
-                ObjectNode body = obj().put("result", "OK").put("action", "transactions");
-                ArrayNode list = body.putArray("transactions");
-                transactions.stream()
-                        .filter(t -> txId == null || t.id() == txId)
-                        .filter(t -> invoice == null || t.invoices().contains(invoice))
-                        .filter(t -> server == null || server.equals(t.server()))
-                        .forEach(t -> list.addObject().put("transaction_id", t.id()).put("amount", t.amount())
-                                .put("date", t.date()).put("description", t.description()).put("status", "Completed"));
-                yield ok(body);
-            }
-            case "update_client" -> {
-                String clientId = r.param("profile_data[client_id]");
-                if (clientId == null || !clientId.equals(Integer.toString(CLIENT))) {
-                    yield apiError(code(-1, "invalid profile data: client_id " + clientId + " is not yours"));
-                }
-                if (r.param("profile_data[billing_email]") != null && r.param("profile_data[billing_email]").isBlank()) {
-                    yield apiError(code(-1, "invalid profile data: billing_email can't be empty"));
-                }
-                if (r.has("profile_data[billing_email]")) {
-                    clientEmail = r.param("profile_data[billing_email]");
-                }
-                context.sideEffect(NAME, "client-update", clientId, r.flatParams());
-                yield ok(obj().put("result", "OK").put("clientid", CLIENT)
-                        .put("location", r.has("profile_data[location]") ? r.param("profile_data[location]") : LOCATION)
-                        .put("billing_email", clientEmail).put("message", "Profile settings updated"));
-            }
-            case "update_contact" -> {
-                Integer id = intParam(r, "contact_id");
-                if (id == null || !contacts.containsKey(id) || !r.has("email")) {
-                    yield apiError(code(-1, "fill_required_fields"));
-                }
-                Map<String, String> c = contacts.get(id);
-                for (String f : List.of("email", "firstname", "lastname", "phonenumber")) {
-                    if (r.has(f)) {
-                        c.put(f, r.param(f));
-                    }
-                }
-                context.sideEffect(NAME, "contact-update", Integer.toString(id), r.flatParams());
-                yield ok(obj().put("result", "OK").put("clientid", CLIENT).put("location", LOCATION));
-            }
+            case "request_cancellation" -> withServer(r, "id", s -> requestCancellation(s, r, context));
+            case "request_subscription_cancellation" -> withServer(r, "id", s -> requestSubscriptionCancellation(s, r, context));
+            case "reset_password" -> resetPassword(r, context);
+            case "transactions" -> billingTransactions(r);
+            case "update_client" -> updateClient(r, context);
+            case "update_contact" -> updateContact(r, context);
             default -> apiError(code(-1, "unknown action " + action));
         };
+    }
+
+    private SimReply deleteCancellationRequest(Server s, SimRequest r, SimContext context) {
+        if (cancellationRequests.remove(s.id()) == null) {
+            return apiError(code(-1, "server " + s.id() + " doesn't have a relid data"));
+        }
+        context.sideEffect(NAME, "cancellation-request-deleted", Integer.toString(s.id()), r.flatParams());
+        return ok(obj().put("result", "OK").put("productid", s.id()));
+    }
+
+    private SimReply deleteContact(SimRequest r, SimContext context) {
+        Integer id = intParam(r, "contact_id");
+        if (id == null || contacts.remove(id) == null) {
+            return apiError(code(-1, "verification failed, subcontact not found"));
+        }
+        context.sideEffect(NAME, "contact-deleted", Integer.toString(id), r.flatParams());
+        return ok(obj().put("result", "OK").put("action", "delete_contact").put("clientid", CLIENT));
+    }
+
+    private SimReply downloadInvoice(SimRequest r) {
+        Invoice inv = invoiceParam(r, "invoice_id");
+        if (inv == null) {
+            return apiError(code(-1, "Error getting invoice data or access denied"));
+        }
+        return ok(obj().put("result", "success").put("message", pdf(inv)));
+    }
+
+    private SimReply generateDueInvoice(Server s, SimRequest r, SimContext context) {
+        if (invoices.values().stream().anyMatch(i -> s.id() == nz(i.server()) && i.status().equals("Unpaid"))) {
+            return apiError(code(-1, "next_invoice_blocked_by_upgrade"));
+        }
+        Invoice inv = new Invoice(nextInvoice++, CLIENT, s.id(), new BigDecimal("29.99"), BigDecimal.ZERO, "Unpaid",
+                "Server " + s.id() + " next cycle", LocalDate.of(2026, 11, 1));
+        addInvoice(inv);
+        context.sideEffect(NAME, "invoice", Integer.toString(inv.id()), r.flatParams());
+        ObjectNode body = obj().put("result", "OK");
+        body.putArray("invoices").addObject().put("id", inv.id()).put("amount", inv.total())
+                .put("currency", "USD").put("status", "Unpaid");
+        return ok(body);
+    }
+
+    private SimReply billingData(Server s) {
+        ObjectNode body = obj().put("result", "OK").put("action", "get_billing_data");
+        body.putObject("data").put("account_id", s.accountId()).put("type_billing", LOCATION)
+                .put("status", s.status()).put("customer_name", "John Doe").put("location", "EU-Central");
+        return ok(body);
+    }
+
+    private SimReply client(SimRequest r) {
+        String email = r.param("email");
+        if (email != null && !email.isEmpty() && !email.equalsIgnoreCase(clientEmail)) {
+            return apiError(code(-1, "Request failed for " + email + "@" + LOCATION + ": client not found"));
+        }
+        ObjectNode body = obj().put("result", "OK");
+        body.putObject("client").put("id", CLIENT).put("email", clientEmail).put("firstname", "John")
+                .put("lastname", "Doe").put("fullname", "John Doe").put("companyname", "Example Corp")
+                .put("countrycode", "NL").put("currency_code", "USD").put("status", "Active").put("corporate", 0)
+                .put("ip", "192.0.2.10").put("location", LOCATION);
+        body.put("billing_location", LOCATION);
+        body.putObject("groupdata").put("id", 2).put("groupname", "Enterprise");
+        ObjectNode internal = body.putObject("internal").put("id", CLIENT).put("email", clientEmail).put("corporate", 0)
+                .put("active_since", "2024-01-01");
+        if ("1".equals(r.param("full")) || "true".equalsIgnoreCase(r.param("full"))) {
+            internal.putArray("tags").add("vip");
+        }
+        return ok(body);
+    }
+
+    private static SimReply clientGroups() {
+        ObjectNode body = obj().put("result", "OK").put("action", "get_clientgroups");
+        ArrayNode groups = body.putObject("data").putArray("groups");
+        groups.addObject().put("id", 1).put("groupname", "Resellers");
+        groups.addObject().put("id", 2).put("groupname", "Enterprise");
+        return ok(body);
+    }
+
+    private SimReply contacts(SimRequest r) {
+        String email = r.param("email");
+        if (email != null && !email.isEmpty() && !email.equalsIgnoreCase(clientEmail)
+                && contacts.values().stream().noneMatch(c -> email.equalsIgnoreCase(c.get("email")))) {
+            // a sub-account the client does not have
+            return apiError(code(-1, "fail to get contacts list"));
+        }
+        ObjectNode body = obj().put("result", "OK").put("permission_contacts_granted", true);
+        ArrayNode list = body.putArray("contacts");
+        contacts.forEach((id, c) -> {
+            ObjectNode n = list.addObject().put("id", id);
+            for (String f : List.of("email", "firstname", "lastname", "phonenumber")) {
+                if (c.containsKey(f)) {
+                    n.put(f, c.get(f));
+                }
+            }
+            n.put("permissions", "contacts");
+        });
+        return ok(body);
+    }
+
+    private SimReply billingInvoice(SimRequest r) {
+        Invoice inv = invoiceParam(r, "invoice_id");
+        if (inv == null) {
+            return apiError(code(-1, "invalid invoice id " + nz(intParam(r, "invoice_id")) + " at " + LOCATION));
+        }
+        // "status" is the look-up's, as the page shows; the invoice's own status is invoicestatus
+        ObjectNode body = obj().put("result", "OK").put("status", "success").put("invoiceid", inv.id())
+                .put("invoicestatus", inv.status()).put("total", inv.total()).put("balance", inv.balance())
+                .put("currencycode", "USD").put("billing", "whmcs");
+        body.putObject("items").putArray("item").addObject().put("relid", nz(inv.server()))
+                .put("inv_id", inv.id()).put("type", "Hosting").put("description", inv.description());
+        if ("1".equals(r.param("load_client_data"))) {
+            body.putObject("customer").putObject("client").put("firstname", "John").put("lastname", "Doe")
+                    .put("email", clientEmail);
+        }
+        return ok(body);
+    }
+
+    private SimReply billingInvoices(SimRequest r) {
+        String location = r.param("location");
+        if (location != null && !location.isEmpty() && !LOCATIONS.contains(location)) {
+            return apiError(obj().put("result", "-1").put("message", "Invalid billing location or invalid client id").toString());
+        }
+        ObjectNode body = obj().put("result", "OK").put("totalresults", invoices.size()).put("numreturned", invoices.size());
+        ArrayNode list = body.putObject("invoices").putArray("invoice");
+        invoices.values().forEach(i -> list.addObject().put("id", i.id()).put("userid", i.userid())
+                .put("status", i.status()).put("date", i.date().toString()).put("total", i.total())
+                .put("currency_code", "USD"));
+        return ok(body);
+    }
+
+    private SimReply relatedInvoices(SimRequest r) {
+        Integer accountId = intParam(r, "account_id");
+        Integer id = intParam(r, "id");
+        Server s = accountId != null
+                ? servers.values().stream().filter(v -> v.accountId() == accountId).findFirst().orElse(null)
+                : id == null ? null : servers.get(id);
+        if (s == null) {
+            String which = accountId != null ? "account " + accountId : "server " + (id == null ? "" : id);
+            return apiError(obj().put("result", -1).put("error", which + " is not linked to the billing").toString());
+        }
+        ObjectNode body = obj().put("result", "OK");
+        ArrayNode list = body.putArray("invoices");
+        invoices.values().stream().filter(i -> s.id() == nz(i.server())).forEach(i -> list.addObject()
+                .put("userid", i.userid()).put("status", i.status()).put("total", i.total())
+                .put("currencycode", "USD").put("invoiceid", i.id()));
+        return ok(body);
+    }
+
+    private SimReply paymentGateways(SimRequest r) {
+        Invoice inv = invoiceParam(r, "invoice_id");
+        if (inv == null) {
+            return apiError(code(-1, "failed to retrieve payment gw list: invoice not found"));
+        }
+        ObjectNode body = obj().put("result", "OK");
+        ObjectNode methods = body.putObject("methods");
+        methods.putObject("paymaster").put("call", "https://bill.example/modules/gateways/paymaster.php?id=" + inv.id());
+        methods.putObject("banktransfer").put("call", "<span style='text-align:left'>Please wire funds in favor of: Bank Details</span>");
+        return ok(body);
+    }
+
+    private SimReply requestCancellation(Server s, SimRequest r, SimContext context) {
+        if (invoices.values().stream().noneMatch(i -> s.id() == nz(i.server()))) {
+            return apiError(code(-3, "whmcs_immediate_cancellation_no_invoices"));
+        }
+        String type = "1".equals(r.param("cancellation_type")) ? "Immediate" : "End of Billing Period";
+        cancellationRequests.put(s.id(), new CancellationRequest(s.id(), "2026-11-23 10:00:00",
+                r.has("cancellation_reason") ? r.param("cancellation_reason") : "User requested cancellation",
+                type, "2026-12-01"));
+        context.sideEffect(NAME, "cancellation-request", Integer.toString(s.id()), r.flatParams());
+        return ok(obj().put("result", "OK"));
+    }
+
+    private SimReply requestSubscriptionCancellation(Server s, SimRequest r, SimContext context) {
+        if (subscriptions.remove(s.id()) == null) {
+            return apiError(code(-1, "sub_cancel_no_active_subscription"));
+        }
+        context.sideEffect(NAME, "subscription-cancellation", Integer.toString(s.id()), r.flatParams());
+        return ok(obj().put("result", "OK").put("ticket", "JIRA-" + (10000 + s.id())));
+    }
+
+    private SimReply resetPassword(SimRequest r, SimContext context) {
+        if (r.has("reset_token")) {
+            return apiError(code(-1, "Invalid password reset token, please try again."));
+        }
+        if (r.has("email") && !r.param("email").equalsIgnoreCase(clientEmail)) {
+            return apiError(code(-1, "user not found"));
+        }
+        context.sideEffect(NAME, "password-reset", Integer.toString(CLIENT), r.flatParams());
+        ObjectNode body = obj().put("result", "OK").put("message", "Password reset link was sent to the registered email.");
+        body.putObject("debug");
+        return ok(body);
+    }
+
+    private SimReply billingTransactions(SimRequest r) {
+        Integer server = intParam(r, "server_id");
+        if (server != null && !servers.containsKey(server)) {
+            return apiError(code(-1, "failed to retrieve transactions - server " + server + " is not linked to the billing"));
+        }
+        Integer invoice = intParam(r, "invoice_id");
+        Integer txId = intParam(r, "transaction_id");
+        ObjectNode body = obj().put("result", "OK").put("action", "transactions");
+        ArrayNode list = body.putArray("transactions");
+        transactions.stream()
+                .filter(t -> txId == null || t.id() == txId)
+                .filter(t -> invoice == null || t.invoices().contains(invoice))
+                .filter(t -> server == null || server.equals(t.server()))
+                .forEach(t -> list.addObject().put("transaction_id", t.id()).put("amount", t.amount())
+                        .put("date", t.date()).put("description", t.description()).put("status", "Completed"));
+        return ok(body);
+    }
+
+    private SimReply updateClient(SimRequest r, SimContext context) {
+        String clientId = r.param("profile_data[client_id]");
+        if (clientId == null || !clientId.equals(Integer.toString(CLIENT))) {
+            return apiError(code(-1, "invalid profile data: client_id " + clientId + " is not yours"));
+        }
+        if (r.param("profile_data[billing_email]") != null && r.param("profile_data[billing_email]").isBlank()) {
+            return apiError(code(-1, "invalid profile data: billing_email can't be empty"));
+        }
+        if (r.has("profile_data[billing_email]")) {
+            clientEmail = r.param("profile_data[billing_email]");
+        }
+        context.sideEffect(NAME, "client-update", clientId, r.flatParams());
+        return ok(obj().put("result", "OK").put("clientid", CLIENT)
+                .put("location", r.has("profile_data[location]") ? r.param("profile_data[location]") : LOCATION)
+                .put("billing_email", clientEmail).put("message", "Profile settings updated"));
+    }
+
+    private SimReply updateContact(SimRequest r, SimContext context) {
+        Integer id = intParam(r, "contact_id");
+        if (id == null || !contacts.containsKey(id) || !r.has("email")) {
+            return apiError(code(-1, "fill_required_fields"));
+        }
+        Map<String, String> c = contacts.get(id);
+        for (String f : List.of("email", "firstname", "lastname", "phonenumber")) {
+            if (r.has(f)) {
+                c.put(f, r.param(f));
+            }
+        }
+        context.sideEffect(NAME, "contact-update", Integer.toString(id), r.flatParams());
+        return ok(obj().put("result", "OK").put("clientid", CLIENT).put("location", LOCATION));
     }
 
     /** What each page says when WHMCS itself fails behind the API. */

@@ -1,5 +1,6 @@
-package io.whmcsbridge.infra;
+package io.whmcsbridge.infra.testing;
 
+import io.whmcsbridge.infra.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,7 @@ class EmbeddedInfrastructureTest {
 
         long t0 = System.nanoTime();
         infra.embeddedKafka().restart();
-        System.out.println("Kafka restart took " + Support.millisSince(t0) + " ms (start " + infra.embeddedKafka().lastStartMillis() + " ms)");
+        System.out.println("Kafka restart took " + millisSince(t0) + " ms (start " + infra.embeddedKafka().lastStartMillis() + " ms)");
         assertEquals(bootstrap, infra.kafkaBootstrapServers(), "same port");
 
         Clients.produce(bootstrap, topic, "i");
@@ -68,7 +69,7 @@ class EmbeddedInfrastructureTest {
         }
         long t0 = System.nanoTime();
         infra.embeddedPostgres().restart();
-        System.out.println("PostgreSQL restart took " + Support.millisSince(t0) + " ms");
+        System.out.println("PostgreSQL restart took " + millisSince(t0) + " ms");
         try (Connection c = Clients.connect(infra, TestInfrastructure.DEFAULT_DATABASE); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT amount FROM " + table + " WHERE id = 1")) {
             assertTrue(rs.next(), "data survives the restart");
@@ -86,5 +87,9 @@ class EmbeddedInfrastructureTest {
             assertTrue(rs.next());
             assertEquals(db, rs.getString(1));
         }
+    }
+
+    static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 }

@@ -1,4 +1,7 @@
-package io.whmcsbridge.infra;
+package io.whmcsbridge.infra.testing;
+
+import io.whmcsbridge.infra.EmbeddedKafkaBroker;
+import io.whmcsbridge.infra.EmbeddedPostgresServer;
 
 /**
  * The Kafka broker and the PostgreSQL server of a test JVM. Which ones: system property {@code whmcs.test.infra}, else

@@ -1,5 +1,7 @@
-package io.whmcsbridge.infra;
+package io.whmcsbridge.infra.testing;
 
+import io.whmcsbridge.infra.EmbeddedKafkaBroker;
+import io.whmcsbridge.infra.EmbeddedPostgresServer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 

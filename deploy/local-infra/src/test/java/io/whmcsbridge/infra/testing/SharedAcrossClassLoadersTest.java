@@ -1,5 +1,6 @@
-package io.whmcsbridge.infra;
+package io.whmcsbridge.infra.testing;
 
+import io.whmcsbridge.infra.Topics;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
@@ -99,7 +100,7 @@ class SharedAcrossClassLoadersTest {
         TestInfrastructure infra = TestInfrastructure.shared();
         ClassLoader other = new LibraryAgainLoader();
         QuarkusTestResourceLifecycleManager resource = (QuarkusTestResourceLifecycleManager) other
-                .loadClass("io.whmcsbridge.infra.quarkus.InfraTestResource").getDeclaredConstructor().newInstance();
+                .loadClass("io.whmcsbridge.infra.testing.InfraTestResource").getDeclaredConstructor().newInstance();
         String db = "q_" + UUID.randomUUID().toString().replace("-", "");
         resource.init(Map.of("database", db, "topics", "q1-" + db + ", q2-" + db, "partitions", "3"));
         Map<String, String> config = resource.start();

@@ -1,4 +1,8 @@
-package io.whmcsbridge.infra;
+package io.whmcsbridge.infra.testing;
+
+import io.whmcsbridge.infra.AcrossClassLoaders;
+import io.whmcsbridge.infra.EmbeddedKafkaBroker;
+import io.whmcsbridge.infra.EmbeddedPostgresServer;
 
 /** This class loader's view of the JVM-wide {@link TestInfrastructure} of the system class loader. */
 final class BridgedTestInfrastructure implements TestInfrastructure {
@@ -10,39 +14,39 @@ final class BridgedTestInfrastructure implements TestInfrastructure {
 
     BridgedTestInfrastructure(Object target) {
         this.target = target;
-        this.kind = (String) Support.call(target, "kind");
-        this.kafka = EmbeddedKafkaBroker.remote(Support.call(target, "embeddedKafka"));
-        this.postgres = EmbeddedPostgresServer.remote(Support.call(target, "embeddedPostgres"));
+        this.kind = (String) AcrossClassLoaders.call(target, "kind");
+        this.kafka = EmbeddedKafkaBroker.remote(AcrossClassLoaders.call(target, "embeddedKafka"));
+        this.postgres = EmbeddedPostgresServer.remote(AcrossClassLoaders.call(target, "embeddedPostgres"));
     }
 
     @Override
     public String kafkaBootstrapServers() {
-        return (String) Support.call(target, "kafkaBootstrapServers");
+        return (String) AcrossClassLoaders.call(target, "kafkaBootstrapServers");
     }
 
     @Override
     public String jdbcUrl(String database) {
-        return (String) Support.call(target, "jdbcUrl", STRING, database);
+        return (String) AcrossClassLoaders.call(target, "jdbcUrl", STRING, database);
     }
 
     @Override
     public String jdbcUser() {
-        return (String) Support.call(target, "jdbcUser");
+        return (String) AcrossClassLoaders.call(target, "jdbcUser");
     }
 
     @Override
     public String jdbcPassword() {
-        return (String) Support.call(target, "jdbcPassword");
+        return (String) AcrossClassLoaders.call(target, "jdbcPassword");
     }
 
     @Override
     public void createDatabase(String name) {
-        Support.call(target, "createDatabase", STRING, name);
+        AcrossClassLoaders.call(target, "createDatabase", STRING, name);
     }
 
     @Override
     public void createTopics(int partitions, String... names) {
-        Support.call(target, "createTopics", new Class<?>[] { int.class, String[].class }, partitions, names);
+        AcrossClassLoaders.call(target, "createTopics", new Class<?>[] { int.class, String[].class }, partitions, names);
     }
 
     @Override

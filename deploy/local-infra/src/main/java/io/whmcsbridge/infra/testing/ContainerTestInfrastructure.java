@@ -1,5 +1,7 @@
-package io.whmcsbridge.infra;
+package io.whmcsbridge.infra.testing;
 
+import io.whmcsbridge.infra.Databases;
+import io.whmcsbridge.infra.Topics;
 import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.kafka.KafkaContainer;
 

@@ -1,4 +1,4 @@
-package io.whmcsbridge.infra;
+package io.whmcsbridge.infra.testing;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,4 +1,8 @@
-package io.whmcsbridge.infra;
+package io.whmcsbridge.infra.testing;
+
+import io.whmcsbridge.infra.AcrossClassLoaders;
+
+import java.lang.reflect.InvocationTargetException;
 
 /** Holds {@link TestInfrastructure#shared()}: see there why it lives in the system class loader. */
 final class SharedInfrastructure {
@@ -79,14 +83,8 @@ final class SharedInfrastructure {
         }
         try {
             return there.getMethod("shared").invoke(null);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
+        } catch (InvocationTargetException e) {
+            throw AcrossClassLoaders.unwrap(e);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot reach the JVM-wide test infrastructure", e);
         }

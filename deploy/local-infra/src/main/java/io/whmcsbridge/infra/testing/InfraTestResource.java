@@ -1,7 +1,6 @@
-package io.whmcsbridge.infra.quarkus;
+package io.whmcsbridge.infra.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.whmcsbridge.infra.TestInfrastructure;
 
 import java.util.Arrays;
 import java.util.Map;
