@@ -209,6 +209,15 @@ public interface BridgeConfig {
         @WithDefault("5s")
         Duration sweepAfter();
 
+        /**
+         * How long acknowledged rows wait to be marked published, so one statement and one commit mark all the rows
+         * of that time rather than those of each send (a commit per handful of rows at moderate rates). A row sent
+         * but not yet marked when the process dies is sent again by the sweep (at least once); keep this well below
+         * {@link #sweepAfter()}.
+         */
+        @WithDefault("200ms")
+        Duration markInterval();
+
         /** Published rows older than this are deleted; with {@link #relayEnabled()} false, every row this old. */
         @WithDefault("7d")
         Duration retention();

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A row is handed over ({@link #handOver}) as soon as the transaction that wrote it has committed and is sent at
  * once by this class's thread, without reading it back and without waiting for earlier sends to be acknowledged; rows
- * are marked published (commands deleted) in batches once Kafka has acknowledged them. Whatever was not handed over or
- * whose send failed is left to {@link OutboxSweep}, which this thread runs every {@code whmcs.outbox.poll-interval}.
+ * are marked published (commands deleted) once Kafka has acknowledged them, those of a {@code mark-interval} at once.
+ * Whatever was not handed over or whose send failed is left to {@link OutboxSweep}, which this thread runs every
+ * {@code whmcs.outbox.poll-interval}.
  * Delivery is at least once: a consumer deduplicates by the event id. Nothing runs when a Debezium connector relays
  * the outbox ({@code whmcs.outbox.relay-enabled=false}).
  */
@@ -50,6 +51,7 @@ public class OutboxPublisher {
     private final BlockingQueue<OutboxRow> committed = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final ConcurrentLinkedQueue<OutboxRow> acknowledged = new ConcurrentLinkedQueue<>();
     private final AtomicLong published = new AtomicLong();
+    private long lastMarkNanos = System.nanoTime();
     private volatile boolean sweepRequested = true;
     private volatile boolean stopping;
     private Thread relay;
@@ -118,7 +120,9 @@ public class OutboxPublisher {
                     }
                     batch.clear();
                 }
-                markAcknowledged();
+                if (System.nanoTime() - lastMarkNanos >= config.outbox().markInterval().toNanos()) {
+                    markAcknowledged();
+                }
                 if (sweepRequested) {
                     sweepRequested = false;
                     sweep.sweep(() -> stopping);
@@ -145,6 +149,7 @@ public class OutboxPublisher {
 
     /** Marks the rows Kafka acknowledged since the last time. */
     private void markAcknowledged() {
+        lastMarkNanos = System.nanoTime();
         if (acknowledged.isEmpty()) {
             return;
         }

@@ -23,16 +23,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Group commit of the pipeline's database work. Workers hand their statements to a few writer threads, each of
- * which takes everything queued (up to a batch) and commits it in one JDBC transaction, then answers every
- * caller. Under load one commit carries many commands, so the cost of a transaction is shared; when idle a batch is
- * a single command and nothing waits. A caller returns only after its work committed: the rules that depend on
- * commit order (IN_FLIGHT before the call leaves, the outcome and its outbox row together) hold as before.
+ * Group commit of the pipeline's database work. Workers hand their statements to one writer thread, which takes
+ * everything queued (up to a batch) and commits it in one JDBC transaction, then answers every caller. While it
+ * commits, the next batch gathers, so under load one commit carries many commands and the cost of a transaction (its
+ * WAL flush above all) is shared; when idle a batch is a single command and nothing waits. A caller returns only after
+ * its work committed: the rules that depend on commit order (IN_FLIGHT before the call leaves, the outcome and its
+ * outbox row together) hold as before.
+ *
+ * <p>One writer, not several: with two, a command arriving while one writer was busy was committed alone by the
+ * other, so at moderate rates almost every commit carried one command (docs/PERFORMANCE.md). One writer also commits
+ * this process's transactions in the order it wrote them.
  */
 @ApplicationScoped
 public class GroupCommit {
     private static final Logger LOG = Logger.getLogger(GroupCommit.class);
-    private static final int WRITERS = 2;
+    static final int WRITERS = 1;
     private static final int MAX_BATCH = 256;
 
     /** Database work of one command: runs inside a transaction shared with other commands' work. */

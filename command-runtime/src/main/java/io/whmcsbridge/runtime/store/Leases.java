@@ -69,15 +69,28 @@ public class Leases {
             return;
         }
         String[] ids = held.toArray(String[]::new);
-        try (Connection c = dataSource.getConnection(); PreparedStatement renew = c.prepareStatement(
-                "UPDATE command_log SET lease_until = clock_timestamp() + ? * interval '1 millisecond' "
-                        + "WHERE command_id = ANY (?) AND status IN ('IN_FLIGHT', 'RECONCILING') AND lease_holder = ?")) {
-            renew.setLong(1, config.processing().lease().toMillis());
-            renew.setArray(2, c.createArrayOf("varchar", ids));
-            renew.setString(3, replica.id());
-            renew.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            renew(c, ids, replica.id(), config.processing().lease().toMillis());
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("could not renew %d in-flight leases (%s); trying again", ids.length, e.toString());
+        }
+    }
+
+    /**
+     * Extends the leases of {@code ids} held by {@code holder}; returns how many. Rows another transaction has locked
+     * are skipped, not waited for: they are this replica's own claims and outcomes being committed by the group
+     * commit, which locks its rows in its own order, so waiting made the two deadlock under load (PostgreSQL then
+     * aborted one of them). A skipped row is renewed next time, well within the lease.
+     */
+    static int renew(Connection c, String[] ids, String holder, long leaseMillis) throws SQLException {
+        try (PreparedStatement renew = c.prepareStatement(
+                "UPDATE command_log SET lease_until = clock_timestamp() + ? * interval '1 millisecond' "
+                        + "WHERE command_id IN (SELECT command_id FROM command_log WHERE command_id = ANY (?) "
+                        + "AND status IN ('IN_FLIGHT', 'RECONCILING') AND lease_holder = ? FOR UPDATE SKIP LOCKED)")) {
+            renew.setLong(1, leaseMillis);
+            renew.setArray(2, c.createArrayOf("varchar", ids));
+            renew.setString(3, holder);
+            return renew.executeUpdate();
         }
     }
 

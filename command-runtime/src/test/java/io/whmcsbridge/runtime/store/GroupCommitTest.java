@@ -71,7 +71,7 @@ class GroupCommitTest {
     }
 
     /**
-     * Two writers held busy, then ten commands queue up and go into one batch with a poisoned one among them: the
+     * The writers held busy, then ten commands queue up and go into one batch with a poisoned one among them: the
      * database refuses its data, or its work throws a StackOverflowError. The batch is committed one by one: the
      * poisoned job fails alone, with its own error, the nine others commit, and the writers go on working. Before,
      * an Error ended the writer thread and every job of its batch waited out the 60 s timeout.
@@ -82,7 +82,7 @@ class GroupCommitTest {
                 new StackOverflowError("deep"))) {
             CountDownLatch release = new CountDownLatch(1);
             List<CompletableFuture<String>> blockers = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < GroupCommit.WRITERS; i++) {
                 CountDownLatch busy = new CountDownLatch(1);
                 blockers.add(submit(c -> {
                     busy.countDown();

@@ -39,9 +39,14 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new java.util.ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
+        if (Files.exists(quarkusApp.resolve("app-cds.jsa"))) {
+            // The service's AppCDS archive, built with it. The JVM maps it only for the class path it was built with,
+            // "quarkus-run.jar" as seen from the application's folder, so the service runs from there.
+            command.add("-XX:SharedArchiveFile=app-cds.jsa");
+        }
         command.add("-jar");
-        command.add(jar.toString());
-        ProcessBuilder pb = new ProcessBuilder(command);
+        command.add("quarkus-run.jar");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(quarkusApp.toFile());
         pb.environment().putAll(env);
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
