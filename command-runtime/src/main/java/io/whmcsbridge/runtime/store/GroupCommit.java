@@ -37,7 +37,6 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class GroupCommit {
     private static final Logger LOG = Logger.getLogger(GroupCommit.class);
-    static final int WRITERS = 1;
     private static final int MAX_BATCH = 256;
 
     /** Database work of one command: runs inside a transaction shared with other commands' work. */
@@ -55,7 +54,7 @@ public class GroupCommit {
     DatabaseAnswers answers;
 
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
-    private final List<Thread> writers = new ArrayList<>();
+    private Thread writer;
     private volatile boolean stopping;
 
     /** Runs the work in a shared transaction and returns once it committed; throws if the transaction failed. */
@@ -82,33 +81,30 @@ public class GroupCommit {
     }
 
     private synchronized void ensureStarted() throws SQLException {
-        if (stopping && writers.isEmpty()) {
-            throw new SQLTransientConnectionException("stopping");
-        }
-        if (writers.isEmpty()) {
-            for (int i = 0; i < WRITERS; i++) {
-                Thread t = new Thread(this::loop, "group-commit-" + i);
-                t.setDaemon(true);
-                t.start();
-                writers.add(t);
+        if (writer == null) {
+            if (stopping) {
+                throw new SQLTransientConnectionException("stopping");
             }
+            writer = new Thread(this::loop, "group-commit");
+            writer.setDaemon(true);
+            writer.start();
         }
     }
 
     /** After the command workers (priority 100) have finished: commits what they queued, then stops. */
     void onStop(@Observes @Priority(200) ShutdownEvent ev) {
-        List<Thread> started;
+        Thread started;
         synchronized (this) {
             stopping = true;
-            started = List.copyOf(writers);
+            started = writer;
         }
-        for (Thread t : started) {
+        if (started != null) {
             try {
-                t.join(5_000);
+                started.join(5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            t.interrupt();
+            started.interrupt();
         }
     }
 
@@ -143,7 +139,7 @@ public class GroupCommit {
             }
             batch.clear();
         }
-        // Work queued after the writers stopped (a worker past the shutdown grace): fail it so nobody waits.
+        // Work queued after the writer stopped (a worker past the shutdown grace): fail it so nobody waits.
         Job<?> left;
         while ((left = queue.poll()) != null) {
             left.done().completeExceptionally(new SQLTransientConnectionException("stopping"));
